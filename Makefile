@@ -1,0 +1,48 @@
+# The two commands for a fresh machine: `make book` (HTML and PDF) and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+SETUP := $(VENV)/.requirements-installed
+# Warnings are errors in CI (and whenever STRICT=1); --keep-going reports them all in one run.
+STRICT ?= $(if $(CI),1,)
+JB_FLAGS := $(if $(STRICT),-W -n --keep-going,)
+HTML_DIR := book/_build/html
+
+.PHONY: book html check-data record-data test clean setup system-html system-test
+
+book: html
+
+setup: $(SETUP)
+
+$(SETUP): requirements.txt
+	@echo "==> 准备 Python 环境 (setting up $(VENV) from requirements.txt)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'jzreport.pth').write_text('$(CURDIR)/scripts\n')"
+	touch $@
+
+system-html:
+	@scripts/install-system-deps.sh html
+
+system-test:
+	@scripts/install-system-deps.sh test
+
+check-data: $(SETUP)
+	$(PY) -m jzreport.validation
+
+record-data: $(SETUP)
+	$(PY) -m jzreport.record
+
+html: system-html $(SETUP) check-data
+	@echo "==> 构建 HTML (building HTML into $(HTML_DIR))"
+	$(JB) build book --builder html $(JB_FLAGS)
+
+test: system-test $(SETUP) html
+	$(PY) -m pytest tests
+
+clean:
+	rm -rf book/_build

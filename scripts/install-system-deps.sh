@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages the book needs (when run as root), or name them and stop.
+#   usage: scripts/install-system-deps.sh html|pdf|test
+# html: chromium and CJK fonts (static figure images via kaleido); pdf: + XeLaTeX with Chinese support;
+# test: everything (the tests build both and drive a browser).
+set -euo pipefail
+html=(chromium fonts-noto-cjk fonts-dejavu-core)
+pdf=(texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk poppler-utils)
+case "${1:-test}" in
+  html) wanted=("${html[@]}") ;;
+  pdf|test) wanted=("${html[@]}" "${pdf[@]}") ;;
+  *) echo "usage: $0 html|pdf|test" >&2; exit 2 ;;
+esac
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "缺少 Debian 软件包 (missing Debian packages): ${missing[*]}" >&2
+  echo "请以 root 运行 (run as root): apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+echo "==> 安装 Debian 软件包 (installing Debian packages): ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,36 @@
+"""Everything a chapter notebook needs, in one import: `from jzreport.chapter import *`."""
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from .data import fact, facts, field_decimals, field_titles, load_table
+from .figures import figure_output
+from .numbers import fmt_number, fmt_pct, fmt_signed, share_pct
+from .prose import glue_facts, say
+from .provenance import line as provenance_line
+from .tables import report_table, with_total_row
+
+pd.set_option("display.max_columns", 20)
+
+
+def show(*objects) -> None:
+    display(*objects)
+
+
+def figure(fig, label: str, caption: str, sources: list[str] | str, report_ref: str | None = None, note: str | None = None) -> None:
+    """Show a plotly figure with its caption (report's figure number) and provenance line."""
+    sources = [sources] if isinstance(sources, str) else sources
+    display(figure_output(fig, label))
+    text = f"({label})=\n{{.figure-caption}}\n{caption}\n\n"
+    if note:
+        text += f"{{.table-note}}\n注：{note}\n\n"
+    text += "{.provenance}\n" + provenance_line(sources, report_ref=report_ref)
+    display(Markdown(text))
+
+
+__all__ = [
+    "Markdown", "display", "fact", "facts", "field_decimals", "field_titles", "figure", "fmt_number",
+    "fmt_pct", "fmt_signed", "glue_facts", "load_table", "pd", "provenance_line", "report_table", "say",
+    "share_pct", "show", "with_total_row",
+]

@@ -1,0 +1,131 @@
+"""Loading the book's data: the data package descriptor, its CSV files and the report's stated facts.
+
+Every load checks the file's sha256 against the descriptor, so a chapter never renders a file
+that differs from the recorded (and validated) version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+
+class DataError(Exception):
+    """A problem with the book's data, with a message an editor can act on."""
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _descriptor(descriptor_path: str) -> dict:
+    with open(descriptor_path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def descriptor() -> dict:
+    return _descriptor(str(paths.DESCRIPTOR))
+
+
+def resources() -> dict[str, dict]:
+    """The descriptor's resources keyed by file stem (e.g. 'majors')."""
+    return {Path(r["path"]).stem: r for r in descriptor()["resources"]}
+
+
+def resource(name: str) -> dict:
+    try:
+        return resources()[name]
+    except KeyError:
+        raise DataError(f"datapackage.json 中没有名为 {name!r} 的数据文件 (no resource {name!r} in the data package)") from None
+
+
+def path_of(name: str) -> Path:
+    return paths.DATA_DIR / resource(name)["path"]
+
+
+def recorded_sha256(name: str) -> str:
+    return resource(name).get("hash", "").removeprefix("sha256:")
+
+
+def check_hash(name: str) -> None:
+    path = path_of(name)
+    if not path.exists():
+        raise DataError(f"{path}: 文件不存在 (file missing); datapackage.json lists it as resource {name!r}")
+    actual, recorded = sha256_of(path), recorded_sha256(name)
+    if actual != recorded:
+        raise DataError(
+            f"{path}: 内容与 datapackage.json 记录的 sha256 不一致 (file changed since it was recorded: "
+            f"recorded {recorded[:12] or 'nothing'}, found {actual[:12]}). 运行 `make check-data` 查看校验结果；"
+            "确认修改无误后运行 `make record-data` 记录新版本 (record the new version deliberately)."
+        )
+
+
+_PANDAS_TYPES = {"integer": "int64", "number": "float64", "string": "string", "date": "string"}
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, data_dir: str) -> pd.DataFrame:
+    check_hash(name)
+    fields = resource(name)["schema"]["fields"]
+    frame = pd.read_csv(path_of(name), dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    for field in fields:
+        column = field["name"]
+        if field["type"] in ("integer", "number"):
+            empty = frame[column] == ""
+            numbers = pd.to_numeric(frame[column].where(~empty), errors="raise")
+            if field["type"] == "integer" and not empty.any():
+                numbers = numbers.astype("int64")
+            frame[column] = numbers
+        elif field["type"] == "date":
+            frame[column] = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d")
+    return frame
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """The named CSV as a DataFrame typed by its schema (a copy: chapters may change it freely)."""
+    return _load(name, str(paths.DATA_DIR)).copy()
+
+
+def field_titles(name: str) -> dict[str, str]:
+    """Column name -> Chinese title from the schema."""
+    return {f["name"]: f.get("title", f["name"]) for f in resource(name)["schema"]["fields"]}
+
+
+def field_decimals(name: str) -> dict[str, int]:
+    return {f["name"]: f["decimals"] for f in resource(name)["schema"]["fields"] if "decimals" in f}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number the report states in prose, as printed (text) and as a number (value)."""
+
+    key: str
+    value: float
+    text: str
+    unit: str
+    qualifier: str
+    section: str
+    statement: str
+
+
+def facts() -> dict[str, Fact]:
+    check_hash("reported_facts")
+    raw = pd.read_csv(path_of("reported_facts"), dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    return {
+        row.key: Fact(row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.statement)
+        for row in raw.itertuples(index=False)
+    }
+
+
+def fact(key: str) -> Fact:
+    try:
+        return facts()[key]
+    except KeyError:
+        raise DataError(f"reported_facts.csv 中没有键 {key!r} (no such fact)") from None

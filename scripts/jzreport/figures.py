@@ -1,0 +1,91 @@
+"""Plotly figures of the book: one style, deterministic HTML, and a static PDF image for the LaTeX build.
+
+`figure_output(fig, label)` returns a display bundle with
+- `text/html`: the interactive figure (plotly.js is served once from the book's own _static folder),
+- `application/pdf`: a vector image of the same figure, made by kaleido with Debian's chromium,
+so the HTML shows the interactive figure and the PDF the static one (myst-nb picks by builder).
+"""
+from __future__ import annotations
+
+import atexit
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+PALETTE = ["#1f5fa8", "#e07b24", "#3a9b5b", "#c0392b", "#7b5ea7", "#8c6d31", "#17becf", "#7f7f7f"]
+STATIC_WIDTH, STATIC_HEIGHT = 800, 450
+
+pio.templates["jzreport"] = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT_FAMILY, size=14, color="#222"),
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=60, r=20, t=50, b=60),
+        xaxis=dict(gridcolor="#e5e5e5", linecolor="#999", automargin=True),
+        yaxis=dict(gridcolor="#e5e5e5", linecolor="#999", automargin=True, rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        separators=".",
+    )
+)
+pio.templates.default = "plotly_white+jzreport"
+
+_ARRAY_PROPERTIES = ("x", "y", "values", "labels", "parents", "ids", "text", "customdata", "r", "theta")
+
+
+def plain_lists(fig: go.Figure) -> go.Figure:
+    """Store trace data as plain lists so the page's JSON is readable (no base64 typed arrays)."""
+    for trace in fig.data:
+        for prop in _ARRAY_PROPERTIES:
+            if prop in trace and isinstance(trace[prop], (np.ndarray, tuple, list)):
+                trace[prop] = [v.item() if isinstance(v, np.generic) else v for v in np.asarray(trace[prop], dtype=object).tolist()]
+    return fig
+
+
+_kaleido_started = False
+
+
+def _static_pdf(fig: go.Figure) -> bytes:
+    global _kaleido_started
+    import kaleido
+
+    if not _kaleido_started:
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+        _kaleido_started = True
+    return kaleido.calc_fig_sync(fig, opts=dict(format="pdf", width=STATIC_WIDTH, height=STATIC_HEIGHT))
+
+
+def figure_html(fig: go.Figure, label: str) -> str:
+    return pio.to_html(
+        fig,
+        include_plotlyjs=False,
+        full_html=False,
+        div_id=f"plotly-{label}",
+        default_width="100%",
+        default_height="420px",
+        config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]},
+    )
+
+
+class FigureOutput:
+    """Display object: interactive HTML for the web book, vector PDF for the printed book."""
+
+    def __init__(self, fig: go.Figure, label: str):
+        self.fig = plain_lists(fig)
+        self.label = label
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/html": figure_html(self.fig, self.label),
+            "application/pdf": base64.b64encode(_static_pdf(self.fig)).decode("ascii"),
+            "text/plain": f"<figure {self.label}: {json.dumps([t.type for t in self.fig.data])}>",
+        }
+
+
+def figure_output(fig: go.Figure, label: str) -> FigureOutput:
+    return FigureOutput(fig, label)

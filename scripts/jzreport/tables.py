@@ -1,0 +1,82 @@
+"""Report tables as real (MyST list-table) tables with the report's number in the caption.
+
+A `ReportTable` displays as `text/markdown`; myst-nb parses it as MyST (`nb_render_markdown_format:
+myst`), so the HTML gets a real <table> with an anchor and the LaTeX builder a real tabular. Every cell
+is escaped text; numbers are formatted by the schema's `decimals` where the report prints fixed places.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import markup, numbers, provenance
+
+
+def format_cell(value, decimals: int | None = None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return numbers.fmt_number(value, decimals)
+    return str(value)
+
+
+@dataclass
+class ReportTable:
+    """A table of the report: `frame` holds the rows exactly as they will be shown."""
+
+    frame: pd.DataFrame
+    caption: str
+    label: str
+    sources: list[str]
+    report_ref: str | None = None
+    decimals: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    widths: list[int] | None = None
+
+    def cells(self) -> list[list[str]]:
+        """Header row followed by body rows, as displayed text."""
+        rows = [[str(c) for c in self.frame.columns]]
+        for record in self.frame.itertuples(index=False):
+            rows.append([format_cell(v, self.decimals.get(c)) for c, v in zip(self.frame.columns, record)])
+        return rows
+
+    def to_myst(self) -> str:
+        lines = [
+            f"```{{list-table}} {markup.escape(self.caption)}",
+            ":header-rows: 1",
+            f":name: {self.label}",
+            ":class: report-table",
+        ]
+        if self.widths:
+            lines.append(":widths: " + " ".join(str(w) for w in self.widths))
+        lines.append("")
+        for row in self.cells():
+            lines.append(f"* - {markup.escape(row[0]) if row[0] else ' '}")
+            lines.extend(f"  - {markup.escape(cell) if cell else ' '}" for cell in row[1:])
+        lines.append("```")
+        lines.append("")
+        for note in self.notes:
+            lines.append(f"{{.table-note}}\n注：{note}\n")
+        lines.append("{.provenance}\n" + provenance.line(self.sources, report_ref=self.report_ref))
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_myst()
+
+
+def report_table(frame: pd.DataFrame, caption: str, label: str, source: str | list[str], **options) -> ReportTable:
+    """Build a report table from an already-shaped DataFrame (columns named as the report prints them)."""
+    sources = [source] if isinstance(source, str) else list(source)
+    return ReportTable(frame=frame.reset_index(drop=True), caption=caption, label=label, sources=sources, **options)
+
+
+def with_total_row(frame: pd.DataFrame, label_column: str, label: str, sum_columns: list[str], fill: str = "-") -> pd.DataFrame:
+    """Append a total row: the sum of `sum_columns`, `label` in `label_column`, `fill` elsewhere."""
+    total = {c: fill for c in frame.columns}
+    total[label_column] = label
+    for column in sum_columns:
+        total[column] = frame[column].sum()
+    return pd.concat([frame.astype(object), pd.DataFrame([total], dtype=object)], ignore_index=True)

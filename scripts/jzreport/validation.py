@@ -1,0 +1,196 @@
+"""Validation of the whole data package, with one clear message per problem.
+
+Run `python -m jzreport.validation` (or `make check-data`). Structure (file, encoding, header) is
+checked here; types and constraints (integer, minimum, maximum, enum, unique, primary key) by
+frictionless against the schemas in datapackage.json; the sha256 of each file against the descriptor.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import data, paths
+
+_TYPE_NAMES = {
+    "integer": "整数 (an integer)",
+    "number": "数字 (a number)",
+    "date": "日期 YYYY-MM-DD (a date)",
+    "string": "文本 (text)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", 第 {self.row} 行 (row {self.row})"
+        if self.column:
+            where += f", 列 {self.column} (column {self.column})"
+        return f"{where}: {self.message}"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _decode(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """The file's encoding for reading ('utf-8' or 'utf-8-sig'), or a problem."""
+    raw = path.read_bytes()
+    if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
+        return None, [Problem(shown, "文件为空：应有表头和数据行 (the file is empty: expected a header row and data rows)")]
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        try:
+            raw.decode("gb18030")
+            guess = "GBK/GB18030（Excel 中文版“CSV（逗号分隔）”的默认编码）"
+        except UnicodeDecodeError:
+            guess = "未知编码 (unknown encoding)"
+        return None, [Problem(
+            shown,
+            f"不是 UTF-8 编码，看来是 {guess}（第 {error.start} 字节）。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，"
+            "或用 `iconv -f GB18030 -t UTF-8` 转换 (the file is not UTF-8; it looks like GBK/GB18030: re-save it as "
+            "'CSV UTF-8'; a UTF-8 BOM is fine)",
+        )]
+    return ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"), []
+
+
+def _check_header(path: Path, encoding: str, fields: list[dict], shown: str) -> list[Problem]:
+    import csv
+
+    with open(path, encoding=encoding, newline="") as handle:
+        header = next(csv.reader(handle), [])
+    expected = [f["name"] for f in fields]
+    if header == expected:
+        return []
+    missing = [c for c in expected if c not in header]
+    extra = [c for c in header if c not in expected]
+    problems = []
+    if missing and extra:
+        problems.append(Problem(shown, f"表头缺少列 {missing}，却多出列 {extra}：是否改了列名？(renamed column? expected {expected}, found {header})", row=1))
+    elif missing:
+        problems.append(Problem(shown, f"表头缺少列 {missing} (missing column; expected {expected}, found {header})", row=1))
+    elif extra:
+        problems.append(Problem(shown, f"表头多出列 {extra} (extra column; expected {expected}, found {header})", row=1))
+    else:
+        problems.append(Problem(shown, f"列的顺序不对 (columns out of order; expected {expected}, found {header})", row=1))
+    return problems
+
+
+def _constraint_message(error, field: dict) -> str:
+    constraints = field.get("constraints", {})
+    note = error.note
+    if "minimum" in note:
+        bound = constraints["minimum"]
+        hint = "（人数、次数不能为负 / counts cannot be negative）" if bound == 0 else ""
+        return f"值 {error.cell!r} 小于允许的最小值 {bound}{hint} (expected ≥ {bound})"
+    if "maximum" in note:
+        bound = constraints["maximum"]
+        hint = "（百分比不能超过 100 / a percentage cannot exceed 100）" if field.get("unit") == "%" else ""
+        return f"值 {error.cell!r} 大于允许的最大值 {bound}{hint} (expected ≤ {bound})"
+    if "required" in note:
+        return "不能为空 (a value is required)"
+    if "enum" in note:
+        return f"值 {error.cell!r} 不在允许的取值 {constraints['enum']} 之中 (expected one of them)"
+    if "pattern" in note:
+        return f"值 {error.cell!r} 不符合格式 {constraints['pattern']} (expected pattern)"
+    return f"值 {error.cell!r} 不满足约束：{note}"
+
+
+def _frictionless_problems(path: Path, encoding: str, resource: dict, shown: str) -> list[Problem]:
+    from frictionless import Resource
+
+    descriptor = {k: v for k, v in resource.items() if k not in ("hash", "bytes", "source", "title", "description")}
+    descriptor.update(path=path.name, encoding=encoding)
+    report = Resource(descriptor, basepath=str(path.parent)).validate()
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            row = getattr(error, "row_number", None)
+            column = getattr(error, "field_name", None)
+            if error.type == "type-error":
+                expected = _TYPE_NAMES.get(fields[column]["type"], fields[column]["type"])
+                message = f"值 {error.cell!r} 不是{expected}"
+            elif error.type == "constraint-error":
+                message = _constraint_message(error, fields[column])
+            elif error.type in ("unique-error", "primary-key"):
+                key = resource["schema"].get("primaryKey", [])
+                other = error.note.rsplit(" ", 1)[-1]
+                message = f"键重复：与第 {other} 行相同 (duplicate key {key or column}: same as row {other})"
+            elif error.type in ("missing-cell", "extra-cell"):
+                message = f"单元格数目与表头不符 (row has a {'missing' if error.type == 'missing-cell' else 'extra'} cell)"
+            else:
+                message = error.message
+            problems.append(Problem(shown, message, row=row, column=column))
+    return problems
+
+
+def validate_resource(resource: dict) -> list[Problem]:
+    path = paths.DATA_DIR / resource["path"]
+    shown = _display(path)
+    if not path.exists():
+        return [Problem(shown, f"文件不存在；datapackage.json 把它列为数据文件 (file missing: listed in datapackage.json as {resource['name']!r})")]
+    encoding, problems = _decode(path, shown)
+    if problems:
+        return problems
+    problems = _check_header(path, encoding, resource["schema"]["fields"], shown)
+    if problems:
+        return problems
+    problems = _frictionless_problems(path, encoding, resource, shown)
+    recorded = resource.get("hash", "").removeprefix("sha256:")
+    actual = data.sha256_of(path)
+    if recorded != actual:
+        problems.append(Problem(
+            shown,
+            f"内容与 datapackage.json 记录的 sha256 不一致（记录 {recorded[:12] or '无'}，实际 {actual[:12]}）。"
+            "若这是有意的修改，先修正以上问题，再运行 `make record-data` 记录新版本 (the file changed since it was "
+            "recorded; run `make record-data` to record the new version deliberately)",
+        ))
+    return problems
+
+
+def _unlisted_files() -> list[Problem]:
+    listed = {r["path"] for r in data.descriptor()["resources"]}
+    return [
+        Problem(_display(p), "此 CSV 未列入 datapackage.json (a CSV not described by the data package)")
+        for p in sorted(paths.DATA_DIR.glob("*.csv")) if p.name not in listed
+    ]
+
+
+def validate_package(progress=None) -> list[Problem]:
+    """All problems of the data package (empty when it is valid)."""
+    problems = []
+    for resource in data.descriptor()["resources"]:
+        found = validate_resource(resource)
+        if progress:
+            progress(f"{'✗' if found else '✓'} {resource['path']}")
+        problems.extend(found)
+    return problems + _unlisted_files()
+
+
+def main() -> int:
+    resources = data.descriptor()["resources"]
+    print(f"校验数据包 (validating data package): {len(resources)} 个文件 in {_display(paths.DATA_DIR)}", flush=True)
+    problems = validate_package(progress=lambda line: print("  " + line, flush=True))
+    if problems:
+        print(f"\n数据有 {len(problems)} 处问题 (data package invalid, {len(problems)} problem(s)):", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print("数据包有效 (data package valid)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
