@@ -38,6 +38,7 @@ record-data: $(SETUP)
 	$(PY) -m jzreport.record
 
 html: system-html $(SETUP) check-data
+	$(PY) -m jzreport.cache_guard book/_build
 	@echo "==> 构建 HTML (building HTML into $(HTML_DIR))"
 	$(JB) build book --builder html $(JB_FLAGS)
 

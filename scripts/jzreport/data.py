@@ -67,7 +67,6 @@ def check_hash(name: str) -> None:
         )
 
 
-_PANDAS_TYPES = {"integer": "int64", "number": "float64", "string": "string", "date": "string"}
 
 
 @lru_cache(maxsize=None)
@@ -80,9 +79,8 @@ def _load(name: str, data_dir: str) -> pd.DataFrame:
         if field["type"] in ("integer", "number"):
             empty = frame[column] == ""
             numbers = pd.to_numeric(frame[column].where(~empty), errors="raise")
-            if field["type"] == "integer" and not empty.any():
-                numbers = numbers.astype("int64")
-            frame[column] = numbers
+            integer = field["type"] == "integer" and not empty.any()
+            frame[column] = numbers.astype("int64" if integer else "float64")
         elif field["type"] == "date":
             frame[column] = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d")
     return frame

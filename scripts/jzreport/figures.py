@@ -34,16 +34,20 @@ pio.templates["jzreport"] = go.layout.Template(
 )
 pio.templates.default = "plotly_white+jzreport"
 
-_ARRAY_PROPERTIES = ("x", "y", "values", "labels", "parents", "ids", "text", "customdata", "r", "theta")
-
-
-def plain_lists(fig: go.Figure) -> go.Figure:
-    """Store trace data as plain lists so the page's JSON is readable (no base64 typed arrays)."""
-    for trace in fig.data:
-        for prop in _ARRAY_PROPERTIES:
-            if prop in trace and isinstance(trace[prop], (np.ndarray, tuple, list)):
-                trace[prop] = [v.item() if isinstance(v, np.generic) else v for v in np.asarray(trace[prop], dtype=object).tolist()]
-    return fig
+def plain_json(obj):
+    """The figure's JSON with numpy arrays as plain lists, so the page's data are readable (no base64 typed arrays)."""
+    if isinstance(obj, dict) and set(obj) >= {"dtype", "bdata"}:
+        array = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"])
+        return plain_json(array.reshape(obj["shape"]) if "shape" in obj else array)
+    if isinstance(obj, dict):
+        return {key: plain_json(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain_json(value) for value in obj]
+    if isinstance(obj, np.ndarray):
+        return plain_json(obj.tolist())
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
 
 
 _kaleido_started = False
@@ -62,7 +66,8 @@ def _static_pdf(fig: go.Figure) -> bytes:
 
 def figure_html(fig: go.Figure, label: str) -> str:
     return pio.to_html(
-        fig,
+        plain_json(fig.to_plotly_json()),
+        validate=False,
         include_plotlyjs=False,
         full_html=False,
         div_id=f"plotly-{label}",
@@ -76,7 +81,7 @@ class FigureOutput:
     """Display object: interactive HTML for the web book, vector PDF for the printed book."""
 
     def __init__(self, fig: go.Figure, label: str):
-        self.fig = plain_lists(fig)
+        self.fig = fig
         self.label = label
 
     def _repr_mimebundle_(self, include=None, exclude=None):

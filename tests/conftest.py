@@ -1,0 +1,72 @@
+"""Shared fixtures: the repository layout, the built HTML book and small parsers for it."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML_DIR = ROOT / "book" / "_build" / "html"
+CHAPTER_DIR = ROOT / "book" / "chapters"
+SOURCE_TEXT = ROOT / "source" / "2025-quality-report.txt"
+
+
+@pytest.fixture(scope="session")
+def html_dir() -> Path:
+    if not (HTML_DIR / "index.html").exists():
+        pytest.fail("the HTML book is not built: run `make html` (`make test` builds it first)")
+    return HTML_DIR
+
+
+@lru_cache(maxsize=None)
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def all_pages() -> list[Path]:
+    return sorted(p for p in HTML_DIR.rglob("*.html") if "_static" not in p.parts)
+
+
+def chapter_pages() -> list[Path]:
+    return sorted((HTML_DIR / "chapters").glob("*.html"))
+
+
+def find_table(label: str):
+    """(page, <table>) of the table whose anchor is `label`, searched over all chapter pages."""
+    for page in chapter_pages():
+        table = soup_of(page).find("table", id=label)
+        if table is not None:
+            return page, table
+    raise AssertionError(f"no table with id {label!r} in the built HTML")
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in table.find_all("tr")]
+
+
+_NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"(?P<id>[^"]+)",\s*(?P<rest>.*)', re.S)
+
+
+def plotly_figures(page: Path) -> dict[str, list[dict]]:
+    """div id -> the figure's trace list, parsed from the inline Plotly.newPlot call."""
+    figures = {}
+    decoder = json.JSONDecoder()
+    for script in soup_of(page).find_all("script"):
+        text = script.string or ""
+        match = _NEW_PLOT.search(text)
+        if match:
+            traces, _ = decoder.raw_decode(match.group("rest"))
+            figures[match.group("id")] = traces
+    return figures
+
+
+def find_figure(label: str) -> list[dict]:
+    for page in chapter_pages():
+        figures = plotly_figures(page)
+        if f"plotly-{label}" in figures:
+            return figures[f"plotly-{label}"]
+    raise AssertionError(f"no plotly figure {label!r} in the built HTML")

@@ -1,0 +1,124 @@
+"""The data package: every CSV matches its schema and recorded sha256; bad data fails with file, row and column."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from jzreport import data, paths, validation
+
+
+def test_package_is_valid():
+    problems = validation.validate_package()
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_every_csv_in_data_is_described():
+    described = {r["path"] for r in data.descriptor()["resources"]}
+    assert described == {p.name for p in paths.DATA_DIR.glob("*.csv")}
+
+
+@pytest.mark.parametrize("resource", data.descriptor()["resources"], ids=lambda r: r["path"])
+def test_hash_and_header_match_descriptor(resource):
+    path = paths.DATA_DIR / resource["path"]
+    assert resource["hash"] == "sha256:" + data.sha256_of(path)
+    assert resource["bytes"] == path.stat().st_size
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == [f["name"] for f in resource["schema"]["fields"]]
+    assert resource.get("source"), "every file names its source in the report"
+
+
+def test_loaded_types_follow_schema():
+    progression = data.load_table("progression")
+    assert progression["applicants"].dtype == "int64"
+    assert progression["progression_rate_pct"].dtype == "float64"
+    assert data.fact("graduates_2025").value == 567
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of data/ that jzreport reads instead of the real one."""
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, copy)
+    monkeypatch.setattr(paths, "DATA_DIR", copy)
+    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
+    data._descriptor.cache_clear()
+    data._load.cache_clear()
+    yield copy
+    data._descriptor.cache_clear()
+    data._load.cache_clear()
+
+
+def _rewrite_cell(path, row, column, value):
+    """Set the cell at data row `row` (1 = first data row) and `column` of a CSV."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    frame.to_csv(path, index=False)
+
+
+def _edit_text(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+# Each case: how to break the copy, then what the single message must name.
+BAD_INPUTS = {
+    "non-number": (lambda d: _rewrite_cell(d / "progression.csv", 2, "admitted", "一五五"),
+                   ["progression.csv", "第 3 行", "admitted", "一五五", "整数"]),
+    "negative-count": (lambda d: _rewrite_cell(d / "enrolment_by_major.csv", 3, "male", "-1"),
+                       ["enrolment_by_major.csv", "第 4 行", "male", "-1", "不能为负"]),
+    "percentage-over-100": (lambda d: _rewrite_cell(d / "certificate_attainment.csv", 1, "attainment_rate_pct", "198.3"),
+                            ["certificate_attainment.csv", "第 2 行", "attainment_rate_pct", "198.3", "100"]),
+    "duplicate-key": (lambda d: _rewrite_cell(d / "fitness_tests.csv", 2, "year", "2024"),
+                      ["fitness_tests.csv", "第 3 行", "键重复", "第 2 行"]),
+    "missing-column": (lambda d: pd.read_csv(d / "internship_units.csv", dtype=str).drop(columns="positions")
+                       .to_csv(d / "internship_units.csv", index=False),
+                       ["internship_units.csv", "缺少列", "positions"]),
+    "renamed-column": (lambda d: _edit_text(d / "majors.csv", "major_category", "category"),
+                       ["majors.csv", "major_category", "category", "改了列名"]),
+    "extra-column": (lambda d: pd.read_csv(d / "progression.csv", dtype=str).assign(comment="x")
+                     .to_csv(d / "progression.csv", index=False),
+                     ["progression.csv", "多出列", "comment"]),
+    "empty-file": (lambda d: (d / "teacher_training.csv").write_text("", encoding="utf-8"),
+                   ["teacher_training.csv", "文件为空"]),
+    "gbk-encoding": (lambda d: (d / "majors.csv").write_bytes((d / "majors.csv").read_text(encoding="utf-8").encode("gb18030")),
+                     ["majors.csv", "GBK/GB18030", "UTF-8"]),
+    "missing-file": (lambda d: (d / "budget_2025.csv").unlink(),
+                     ["budget_2025.csv", "文件不存在"]),
+    "enum-violation": (lambda d: _rewrite_cell(d / "skills_competition_awards.csv", 1, "award", "国赛一等奖"),
+                       ["skills_competition_awards.csv", "第 2 行", "award", "国赛一等奖"]),
+    "hash-changed": (lambda d: _rewrite_cell(d / "internship_units.csv", 3, "positions", "17"),
+                     ["internship_units.csv", "sha256", "make record-data"]),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_bad_input_is_named(case, data_copy):
+    breaker, expected = BAD_INPUTS[case]
+    breaker(data_copy)
+    problems = [str(p) for p in validation.validate_package()]
+    assert problems, f"{case}: the broken data were accepted"
+    assert any(all(part in p for part in expected) for p in problems), (case, problems)
+
+
+def test_utf8_bom_is_accepted(data_copy):
+    path = data_copy / "majors.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    problems = validation.validate_package()
+    assert [p for p in problems if "sha256" not in p.message] == []
+    descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["path"] == "majors.csv":
+            resource["hash"] = "sha256:" + data.sha256_of(path)
+    (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    data._descriptor.cache_clear()
+    assert list(data.load_table("majors").columns)[0] == "seq"
+
+
+def test_loading_a_changed_file_fails_with_its_name(data_copy):
+    _rewrite_cell(data_copy / "progression.csv", 1, "applicants", "237")
+    with pytest.raises(data.DataError, match="progression.csv"):
+        data.load_table("progression")

@@ -1,0 +1,78 @@
+"""The site as a whole: offline (no external scripts or styles), plotly served locally, Chinese search."""
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import all_pages, chapter_pages, soup_of
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def test_no_external_scripts_or_stylesheets(html_dir):
+    offenders = []
+    for page in all_pages():
+        soup = soup_of(page)
+        for tag in soup.find_all("script", src=True):
+            if EXTERNAL.match(tag["src"]):
+                offenders.append((page.name, tag["src"]))
+        for tag in soup.find_all("link", href=True):
+            if EXTERNAL.match(tag["href"]) and set(tag.get("rel", [])) & {"stylesheet", "preload", "modulepreload", "icon"}:
+                offenders.append((page.name, tag["href"]))
+        for tag in soup.find_all(["img", "iframe"], src=True):
+            if EXTERNAL.match(tag["src"]):
+                offenders.append((page.name, tag["src"]))
+    assert offenders == []
+
+
+def test_plotly_is_local_and_only_on_figure_pages(html_dir):
+    assert (html_dir / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+    figure_pages = 0
+    for page in all_pages():
+        html = page.read_text(encoding="utf-8")
+        loads = re.search(r'<script src="(\.\./)?_static/plotly\.min\.js(\?v=\w+)?">', html) is not None
+        draws = "Plotly.newPlot" in html
+        assert loads == draws, page.name
+        if draws:
+            assert html.index("plotly.min.js") < html.index("Plotly.newPlot"), "plotly.js must load before figures"
+            figure_pages += 1
+    assert figure_pages >= 1
+
+
+def _search_index(html_dir) -> dict:
+    text = (html_dir / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def test_chinese_search_finds_terms_in_the_right_chapter(html_dir):
+    index = _search_index(html_dir)
+    docnames = index["docnames"]
+    for term, chapter in [("实训", "chapters/01-school-overview"), ("升学", "chapters/01-school-overview"), ("焊接", "chapters/01-school-overview")]:
+        hits = index["terms"].get(term)
+        assert hits is not None, f"{term} is not in the search index (is jieba installed?)"
+        hits = hits if isinstance(hits, list) else [hits]
+        assert chapter in [docnames[h] for h in hits], term
+
+
+def test_code_is_folded_and_photo_notes_kept(html_dir):
+    for page in chapter_pages():
+        soup = soup_of(page)
+        for cell in soup.select("div.cell"):
+            source = cell.select_one("div.cell_input")
+            if source is not None:
+                assert "tag_hide-input" in cell.get("class", []), f"{page.name}: a code cell is not folded"
+    ch1 = soup_of(html_dir / "chapters" / "01-school-overview.html").get_text()
+    for number in [1, 5, 6, 7, 8, 9, 10, 11, 12]:
+        assert f"原报告图 {number}：" in ch1
+
+
+def test_every_table_and_figure_has_provenance(html_dir):
+    for page in chapter_pages():
+        soup = soup_of(page)
+        notes = soup.select("p.provenance")
+        items = soup.select("table.report-table") + soup.select("div.plotly-graph-div")
+        assert len(notes) == len(items), page.name
+        for note in notes:
+            link = note.find("a", href=re.compile(r"\.csv$"))
+            assert link is not None and "sha256" in note.get_text(), page.name
+            assert (page.parent / link["href"]).resolve().exists(), link["href"]

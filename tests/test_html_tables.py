@@ -1,0 +1,119 @@
+"""Tables in the built HTML: the report's numbers (from the source text) and exactly the CSV's values."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+from conftest import SOURCE_TEXT, find_table, table_rows
+from jzreport import data
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+# Report caption prefix -> HTML table label. Every numbered table of the report is in the book.
+REPORT_TABLES = {
+    "表 1": "tbl-majors",
+    "表 2": "tbl-enrolment",
+    "表 3": "tbl-teachers",
+    "表 4": "tbl-competition-awards",
+    "表 5": "tbl-progression",
+    "表 6": "tbl-internship-units",
+    "表 7": "tbl-fitness",
+    "表 8": "tbl-majors-2",
+    "表 9": "tbl-teacher-training",
+    "表 10": "tbl-apprenticeship",
+    "表 11": "tbl-certification-batches",
+    "表 12": "tbl-certification-exams",
+    "案例 12": "tbl-mentor-pairs",
+    "表 13": "tbl-enterprise-projects",
+    "表 14": "tbl-dual-mentor",
+    "表 15": "tbl-certificates",
+    "表 16": "tbl-party-building",
+    "表 17": "tbl-governance",
+    "表 18": "tbl-policy-documents",
+}
+
+
+def source_table_block(prefix: str) -> list[str]:
+    """The lines of a table in the source text: after its caption, the tab-separated lines (blank lines skipped)."""
+    lines = SOURCE_TEXT.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(prefix + " ") and "\t" not in line)
+    block = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            break
+        block.append(line)
+    assert block, f"no table rows after {prefix} in the source text"
+    return block
+
+
+def numbers_in(texts) -> Counter:
+    return Counter(n.lstrip("0") or "0" for text in texts for n in NUMBER.findall(text.replace(" ", "")))
+
+
+@pytest.mark.parametrize("prefix", REPORT_TABLES, ids=str)
+def test_table_numbers_equal_the_reports(prefix, html_dir):
+    """Every number printed in the report's table appears in the book's table, and no other number."""
+    _, table = find_table(REPORT_TABLES[prefix])
+    html_numbers = numbers_in(cell for row in table_rows(table) for cell in row)
+    source_numbers = numbers_in(source_table_block(prefix))
+    assert html_numbers == source_numbers, (
+        f"missing in HTML: {source_numbers - html_numbers}; not in report: {html_numbers - source_numbers}")
+
+
+@pytest.mark.parametrize("prefix", REPORT_TABLES, ids=str)
+def test_table_caption_carries_report_number(prefix, html_dir):
+    _, table = find_table(REPORT_TABLES[prefix])
+    assert table.find("caption").get_text(strip=True).startswith(prefix + " ")
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", str(text)).removesuffix("%").removeprefix("+")
+
+
+# label -> (resource, CSV columns shown one-to-one in body rows, first-cell labels of computed rows)
+CSV_TABLES = {
+    "tbl-majors": ("majors", ["seq", "major_code", "major", "major_category", "note"], ()),
+    "tbl-majors-2": ("majors", ["seq", "major_code", "major", "major_category", "note"], ()),
+    "tbl-enrolment": ("enrolment_by_major", ["seq", "major", "male", "female", "total"], ()),
+    "tbl-teachers": ("teacher_composition", ["indicator", "value"], ()),
+    "tbl-competition-awards": ("skills_competition_awards", ["event", "award", "organizer", "advisors", "students"], ()),
+    "tbl-progression": ("progression", ["year", "applicants", "admitted", "progression_rate_pct"], ()),
+    "tbl-internship-units": ("internship_units", ["seq", "company", "positions"], ()),
+    "tbl-labour-week": ("labour_week_schedule", ["time_slot", "task", "place", "requirement"], ()),
+    "tbl-teacher-training": ("teacher_training", ["category", "unit", "teachers"], ("按学时划分", "按层次划分")),
+}
+
+
+@pytest.mark.parametrize("label", CSV_TABLES, ids=str)
+def test_table_rows_are_the_csv_rows(label, html_dir):
+    resource, columns, computed = CSV_TABLES[label]
+    _, table = find_table(label)
+    body = [row for row in table_rows(table)[1:] if row[0] not in computed]
+    frame = pd.read_csv(data.path_of(resource), dtype=str, keep_default_na=False)
+    assert len(body) == len(frame), f"{label}: {len(body)} rows in HTML, {len(frame)} in {resource}.csv"
+    for number, (html_row, (_, csv_row)) in enumerate(zip(body, frame.iterrows()), start=1):
+        cells = [_normal(c) for c in html_row]
+        for column in columns:
+            assert _normal(csv_row[column]) in cells, f"{label} row {number}: {column}={csv_row[column]!r} not in {html_row}"
+
+
+def test_fitness_table_is_transposed_csv(html_dir):
+    _, table = find_table("tbl-fitness")
+    rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
+    fitness = data.load_table("fitness_tests").set_index("year")
+    titles = data.field_titles("fitness_tests")
+    for column in ["tested", "excellent", "good", "passed"]:
+        assert rows[titles[column]] == [str(v) for v in fitness[column]], column
+
+
+def test_group_totals_are_computed_from_details(html_dir):
+    _, table = find_table("tbl-teacher-training")
+    rows = {row[0]: row for row in table_rows(table)[1:]}
+    training = data.load_table("teacher_training")
+    for group, total in training.groupby("breakdown")["teachers"].sum().items():
+        assert rows[group][-1] == str(total)
