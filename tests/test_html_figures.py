@@ -33,3 +33,12 @@ def test_teacher_composition(html_dir):
     pie = next(t for t in traces if t["type"] == "pie")
     share = teachers.loc[teachers["kind"] == "share", "value"].item()
     assert pie["values"] == pytest.approx([share, 100 - share])
+
+
+def test_figures_use_only_trace_types_of_the_shipped_plotly_bundle(html_dir):
+    from conftest import chapter_pages, plotly_figures
+
+    allowed = {"bar", "pie", "scatter"}  # plotly.js basic bundle, see book/_ext/book_assets.py
+    for page in chapter_pages():
+        for label, traces in plotly_figures(page).items():
+            assert {t.get("type", "scatter") for t in traces} <= allowed, (page.name, label)

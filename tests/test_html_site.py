@@ -26,15 +26,15 @@ def test_no_external_scripts_or_stylesheets(html_dir):
 
 
 def test_plotly_is_local_and_only_on_figure_pages(html_dir):
-    assert (html_dir / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+    assert (html_dir / "_static" / "plotly-basic-4.1.1.min.js").stat().st_size > 1_000_000
     figure_pages = 0
     for page in all_pages():
         html = page.read_text(encoding="utf-8")
-        loads = re.search(r'<script src="(\.\./)?_static/plotly\.min\.js(\?v=\w+)?">', html) is not None
+        loads = re.search(r'<script src="(\.\./)?_static/plotly-basic-[\d.]+\.min\.js(\?v=\w+)?">', html) is not None
         draws = "Plotly.newPlot" in html
         assert loads == draws, page.name
         if draws:
-            assert html.index("plotly.min.js") < html.index("Plotly.newPlot"), "plotly.js must load before figures"
+            assert html.index("plotly-basic-") < html.index("Plotly.newPlot"), "plotly.js must load before figures"
             figure_pages += 1
     assert figure_pages >= 1
 

@@ -72,7 +72,7 @@ def test_table_caption_carries_report_number(prefix, html_dir):
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", str(text)).removesuffix("%").removeprefix("+")
+    return re.sub(r"\s+", "", str(text)).removesuffix("%").removesuffix("年").removeprefix("+")
 
 
 # label -> (resource, CSV columns shown one-to-one in body rows, first-cell labels of computed rows)

@@ -1,38 +1,39 @@
-"""Sphinx extension of this book: serve plotly.js locally, and only to pages that draw a figure.
+"""Sphinx extension of this book: plotly.js served locally, and only to pages that draw a figure.
 
-plotly.js ships inside the plotly Python package; it is copied once into the built site's _static
-folder, and a <script> tag is added (not deferred: figure code calls Plotly.newPlot inline) to the
-pages whose body contains a plotly figure. Nothing is loaded from the internet.
+The book's figures use only the bar, pie and scatter trace types, so the site ships plotly.js's
+"basic" bundle (1.2 MB, 0.4 MB gzipped, instead of 4.8 MB / 1.5 MB), vendored in
+book/_vendor/ with its licence (npm package plotly.js-basic-dist-min, same plotly.js version as
+the plotly Python package). A <script> tag is added to the body, not deferred (figure code calls
+Plotly.newPlot inline), only of pages whose body contains a plotly figure. Nothing is loaded from
+the internet.
 """
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-PLOTLY_JS = "plotly.min.js"
-
-
-def _plotly_source() -> Path:
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+# Kept in book/_vendor, not _static: Jupyter Book adds every .js under a static path to every page.
+VENDOR_DIR = Path(__file__).resolve().parents[1] / "_vendor"
+PLOTLY_JS = "plotly-basic-4.1.1.min.js"
 
 
 def _add_plotly_to_figure_pages(app, pagename, templatename, context, doctree):
-    if "Plotly.newPlot" in context.get("body", ""):
-        from sphinx.builders.html._assets import _JavaScript
+    # The tag goes at the top of the page body: it loads (blocking) before the first figure's inline code.
+    body = context.get("body", "")
+    if "Plotly.newPlot" in body:
+        src = context["pathto"](f"_static/{PLOTLY_JS}", 1)
+        context["body"] = f'<script src="{src}"></script>\n' + body
 
-        context["script_files"] = list(context["script_files"]) + [_JavaScript(f"_static/{PLOTLY_JS}")]
 
-
-def _copy_plotly(app, exception):
+def _copy_vendor_files(app, exception):
     if exception is None and app.builder.format == "html":
-        target = Path(app.outdir) / "_static" / PLOTLY_JS
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(_plotly_source(), target)
+        static = Path(app.outdir) / "_static"
+        static.mkdir(parents=True, exist_ok=True)
+        for path in VENDOR_DIR.iterdir():
+            shutil.copyfile(path, static / path.name)
 
 
 def setup(app):
     app.connect("html-page-context", _add_plotly_to_figure_pages)
-    app.connect("build-finished", _copy_plotly)
+    app.connect("build-finished", _copy_vendor_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

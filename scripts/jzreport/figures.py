@@ -32,7 +32,7 @@ pio.templates["jzreport"] = go.layout.Template(
         separators=".",
     )
 )
-pio.templates.default = "plotly_white+jzreport"
+pio.templates.default = "jzreport"
 
 def plain_json(obj):
     """The figure's JSON with numpy arrays as plain lists, so the page's data are readable (no base64 typed arrays)."""
