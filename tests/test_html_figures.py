@@ -42,3 +42,78 @@ def test_figures_use_only_trace_types_of_the_shipped_plotly_bundle(html_dir):
     for page in chapter_pages():
         for label, traces in plotly_figures(page).items():
             assert {t.get("type", "scatter") for t in traces} <= allowed, (page.name, label)
+
+
+def test_progression_chart(html_dir):
+    traces = find_figure("fig-progression")
+    progression = data.load_table("progression")
+    years = [f"{y} 年" for y in progression["year"]]
+    assert pairs(trace_named(traces, "报考人数"), "x", "y") == dict(zip(years, progression["applicants"]))
+    assert pairs(trace_named(traces, "录取人数"), "x", "y") == dict(zip(years, progression["admitted"]))
+    rate = next(t for t in traces if t["type"] == "scatter")
+    assert pairs(rate, "x", "y") == dict(zip(years, progression["progression_rate_pct"]))
+
+
+def test_fitness_chart(html_dir):
+    traces = find_figure("fig-fitness")
+    fitness = data.load_table("fitness_tests").set_index("year")
+    titles = data.field_titles("fitness_tests")
+    for year, row in fitness.iterrows():
+        expected = {titles[c]: row[c] for c in ["tested", "excellent", "good", "passed"]}
+        assert pairs(trace_named(traces, f"{year} 年"), "x", "y") == expected
+
+
+def test_apprenticeship_structure(html_dir):
+    (pie,) = find_figure("fig-apprenticeship-structure")
+    training = data.load_table("apprenticeship_training")
+    assert pairs(pie, "labels", "values") == dict(zip(training["trade"], training["trainees"]))
+
+
+def test_certification_charts(html_dir):
+    batches = data.load_table("certification_batches")
+    timeline = find_figure("fig-certification-timeline")
+    per_batch = next(t for t in timeline if t["type"] == "bar")
+    assert per_batch["y"] == list(batches.sort_values("start_date")["attendances"])
+    cumulative = next(t for t in timeline if t["type"] == "scatter")
+    assert cumulative["y"][-1] == batches["attendances"].sum()
+    trades = find_figure("fig-certification-trades")
+    single = batches[~batches["trades"].str.contains("、")].groupby("trades")["attendances"].sum()
+    shown = {}
+    for trace in trades:
+        shown.update(pairs(trace, "y", "x"))
+    assert {k: v for k, v in shown.items() if not k.startswith("混合批次")} == single.to_dict()
+    mixed = batches[batches["trades"].str.contains("、")]
+    assert {k.removeprefix("混合批次："): v for k, v in shown.items() if k.startswith("混合批次")} == dict(zip(mixed["trades"], mixed["attendances"]))
+    assert sum(shown.values()) == batches["attendances"].sum(), "every attendance counted exactly once"
+
+
+def test_certificate_rates(html_dir):
+    traces = find_figure("fig-certificate-rates")
+    certificates = data.load_table("certificate_attainment")
+    assert pairs(trace_named(traces, "2025 届"), "x", "y") == dict(zip(certificates["major"], certificates["attainment_rate_pct"]))
+    previous = next(t for t in traces if t["name"].startswith("上年"))
+    expected = (certificates["attainment_rate_pct"] - certificates["yoy_change_pct"]).round(1)
+    assert pairs(previous, "x", "y") == pytest.approx(dict(zip(certificates["major"], expected)))
+
+
+def test_budget_structure(html_dir):
+    traces = find_figure("fig-budget-structure")
+    budget = data.load_table("budget_2025")
+    parts = budget[budget["parent"].notna() & (budget["parent"] != "")].set_index("item")["amount_wan_yuan"]
+    shown = {t["name"]: t["x"][0] for t in traces}
+    for item, amount in parts.items():
+        assert shown[item] == pytest.approx(amount), item
+    spending = budget[(budget["flow"] == "支出") & budget["item"].isin(["基本支出", "项目支出"])].set_index("item")["amount_wan_yuan"]
+    for item, amount in spending.items():
+        assert shown[item] == pytest.approx(amount), item
+
+
+def test_every_figure_in_the_book_is_tested(html_dir):
+    from conftest import chapter_pages, plotly_figures
+
+    drawn = {label.removeprefix("plotly-") for page in chapter_pages() for label in plotly_figures(page)}
+    assert drawn == {
+        "fig-students-by-major", "fig-teacher-composition", "fig-progression", "fig-fitness",
+        "fig-apprenticeship-structure", "fig-certification-trades", "fig-certification-timeline",
+        "fig-certificate-rates", "fig-budget-structure",
+    }, "a new figure needs a data test here"

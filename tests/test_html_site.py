@@ -76,3 +76,15 @@ def test_every_table_and_figure_has_provenance(html_dir):
             link = note.find("a", href=re.compile(r"\.csv$"))
             assert link is not None and "sha256" in note.get_text(), page.name
             assert (page.parent / link["href"]).resolve().exists(), link["href"]
+
+
+def test_missing_figures_are_registered_not_drawn(html_dir):
+    """Charts whose numbers the report does not publish appear as notes, never as drawn figures."""
+    from jzreport import data
+
+    text = "".join(soup_of(page).get_text() for page in chapter_pages())
+    for figure in data.load_table("missing_figures")["figure"]:
+        assert f"原报告{figure}" in text.replace("原报告 图", "原报告图") or f"原报告图 {figure.split()[-1]}" in text, figure
+    drawn = " ".join(str(soup_of(page).select("p.figure-caption")) for page in chapter_pages())
+    for title in data.load_table("missing_figures")["title"]:
+        assert title not in drawn, f"{title} has no published data and must not be drawn"
