@@ -88,3 +88,17 @@ def test_missing_figures_are_registered_not_drawn(html_dir):
     drawn = " ".join(str(soup_of(page).select("p.figure-caption")) for page in chapter_pages())
     for title in data.load_table("missing_figures")["title"]:
         assert title not in drawn, f"{title} has no published data and must not be drawn"
+
+
+def test_colophon_names_commit_data_hashes_and_versions(html_dir):
+    import subprocess
+    from importlib import metadata
+
+    from jzreport import data
+
+    text = soup_of(html_dir / "colophon.html").get_text()
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=html_dir).stdout.strip()
+    assert commit and commit in text
+    for resource in data.descriptor()["resources"]:
+        assert resource["hash"].removeprefix("sha256:") in text, resource["path"]
+    assert metadata.version("jupyter-book") in text and metadata.version("pandas") in text

@@ -84,3 +84,69 @@ class Check:
             "结论": str(self.verdict),
             "说明": self.basis,
         }
+
+
+def fmt_recomputed(value: float | None, published: str) -> str:
+    """A recomputed value shown with two more decimals than printed (so rounding is visible)."""
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return str(int(value))
+    places = decimals_of(published) + 2
+    return f"{float(value):.{places}f}".rstrip("0").rstrip(".")
+
+
+_QUALIFIER_MARK = {"at_least": "余/以上", "about": "约", "exact": ""}
+
+
+class AuditLedger:
+    """Collects the audit's checks, grouped, and remembers which stated facts were checked."""
+
+    def __init__(self, facts: dict):
+        self.facts = facts
+        self.checks: list[tuple[str, Check]] = []
+        self.used: set[str] = set()
+
+    def _add(self, group: str, check: Check) -> Check:
+        self.checks.append((group, check))
+        return check
+
+    def fact(self, group: str, key: str, recomputed: float | None, claim: str, basis: str = "") -> Check:
+        """A number the report states (a row of reported_facts.csv) against its recomputation."""
+        fact = self.facts[key]
+        self.used.add(key)
+        mark = _QUALIFIER_MARK[fact.qualifier]
+        published = f"{fact.text} {fact.unit}" + (f"（{mark}）" if mark else "")
+        return self._add(group, Check(claim, fact.section, published, fmt_recomputed(recomputed, fact.text),
+                                      compare(fact.text, recomputed, fact.qualifier), basis))
+
+    def value(self, group: str, claim: str, where: str, published: float | str, recomputed: float | None,
+              basis: str = "", qualifier: str = "exact") -> Check:
+        """A number printed in a table (or derived from other stated numbers) against its recomputation."""
+        text = published if isinstance(published, str) else f"{published:.10g}"
+        return self._add(group, Check(claim, where, text, fmt_recomputed(recomputed, text),
+                                      compare(text, recomputed, qualifier), basis))
+
+    def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "") -> Check:
+        """One fact stated in several places: (where, value as printed) pairs."""
+        wheres = "；".join(where for where, _ in statements)
+        values = "；".join(f"{value}（{where}）" for where, value in statements)
+        distinct = "、".join(sorted({value for _, value in statements}))
+        return self._add(group, Check(claim, wheres, values, f"{len(set(v for _, v in statements))} 种写法：{distinct}",
+                                      same_values([value for _, value in statements]), basis))
+
+    def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "") -> Check:
+        self.used.update(keys)
+        return self.same(group, claim, [(self.facts[k].section, self.facts[k].text) for k in keys], basis)
+
+    def rows(self, group: str | None = None) -> list[dict[str, str]]:
+        return [check.row() for g, check in self.checks if group is None or g == group]
+
+    def unchecked_facts(self) -> list:
+        return [fact for key, fact in self.facts.items() if key not in self.used]
+
+    def summary(self) -> dict[str, int]:
+        counts = {CONSISTENT: 0, INCONSISTENT: 0, NOT_DERIVABLE: 0}
+        for _, check in self.checks:
+            counts[check.verdict.status] += 1
+        return counts
