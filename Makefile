@@ -4,11 +4,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-JB := $(VENV)/bin/jupyter-book
 SETUP := $(VENV)/.requirements-installed
 # Warnings are errors in CI (and whenever STRICT=1); --keep-going reports them all in one run.
 STRICT ?= $(if $(CI),1,)
-JB_FLAGS := $(if $(STRICT),-W -n --keep-going,)
 HTML_DIR := book/_build/html
 
 .PHONY: book html check-data record-data test clean setup system-html system-test
@@ -20,7 +18,6 @@ setup: $(SETUP)
 $(SETUP): requirements.txt
 	@echo "==> 准备 Python 环境 (setting up $(VENV) from requirements.txt)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'jzreport.pth').write_text('$(CURDIR)/scripts\n')"
 	touch $@
@@ -37,10 +34,8 @@ check-data: $(SETUP)
 record-data: $(SETUP)
 	$(PY) -m jzreport.record
 
-html: system-html $(SETUP) check-data
-	$(PY) -m jzreport.cache_guard book/_build
-	@echo "==> 构建 HTML (building HTML into $(HTML_DIR))"
-	$(JB) build book --builder html $(JB_FLAGS)
+html: system-html $(SETUP)
+	$(PY) -m jzreport.build html $(if $(STRICT),--strict,)
 
 test: system-test $(SETUP) html
 	$(PY) -m pytest tests

@@ -2,13 +2,15 @@
 # Install the Debian packages the book needs (when run as root), or name them and stop.
 #   usage: scripts/install-system-deps.sh html|pdf|test
 # html: chromium and CJK fonts (static figure images via kaleido); pdf: + XeLaTeX with Chinese support;
-# test: everything (the tests build both and drive a browser).
+# test: everything, plus iproute2/util-linux (the tests build offline in a network namespace).
 set -euo pipefail
 html=(chromium fonts-noto-cjk fonts-dejavu-core)
+test=(iproute2 util-linux)
 pdf=(texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk poppler-utils)
 case "${1:-test}" in
   html) wanted=("${html[@]}") ;;
-  pdf|test) wanted=("${html[@]}" "${pdf[@]}") ;;
+  pdf) wanted=("${html[@]}" "${pdf[@]}") ;;
+  test) wanted=("${html[@]}" "${pdf[@]}" "${test[@]}") ;;
   *) echo "usage: $0 html|pdf|test" >&2; exit 2 ;;
 esac
 missing=()

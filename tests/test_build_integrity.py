@@ -1,0 +1,106 @@
+"""Bad data never publishes; data text is escaped; builds are offline and reproducible."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
+from jzreport import data, paths, record
+
+BOOK = ROOT / "book"
+
+
+def tree_digest(folder) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, copy)
+    monkeypatch.setattr(paths, "DATA_DIR", copy)
+    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
+    data._descriptor.cache_clear()
+    yield copy
+    data._descriptor.cache_clear()
+
+
+def offline(command: list[str]) -> list[str]:
+    """Run `command` in a new network namespace: only loopback (for the Jupyter kernel), no other network."""
+    return ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command]
+
+
+def run_build(env_data_dir, *args):
+    env = {**os.environ, "JZREPORT_DATA_DIR": str(env_data_dir)}
+    return subprocess.run([sys.executable, "-m", "jzreport.build", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("positions", "十六", ["internship_units.csv", "第 4 行", "positions", "十六"]),
+    ("positions", "-16", ["internship_units.csv", "第 4 行", "positions", "不能为负"]),
+])
+def test_invalid_data_leaves_published_book_untouched(data_copy, html_dir, column, value, expected):
+    before = tree_digest(HTML_DIR)
+    units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
+    units.loc[2, column] = value
+    units.to_csv(data_copy / "internship_units.csv", index=False)
+    result = run_build(data_copy, "html")
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert all(part in message for part in expected), message
+    assert "已发布的书未改动" in message
+    assert tree_digest(HTML_DIR) == before
+
+
+def _build_pages(tmp_path, data_dir, chapters, without_network=False):
+    """Build the given chapters (plus the front page) into tmp_path with the book's own configuration."""
+    toc = tmp_path / "_toc.yml"
+    toc.write_text("format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: chapters/{c}\n" for c in chapters), encoding="utf-8")
+    env = {**os.environ, "JZREPORT_DATA_DIR": str(data_dir), "SOURCE_DATE_EPOCH": "1764547200"}
+    command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(BOOK), "--path-output", str(tmp_path / "out"),
+               "--toc", str(toc), "-W", "-n", "--keep-going"]
+    if without_network:
+        command = offline(command)
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return tmp_path / "out" / "_build" / "html"
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("ip") is None or os.geteuid() != 0,
+                    reason="needs root, unshare and ip for a network namespace")
+def test_script_in_data_is_text_on_the_built_page_built_offline(data_copy, tmp_path):
+    units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
+    units.loc[2, "company"] = "<script>alert('x')</script>川达集团"
+    units.to_csv(data_copy / "internship_units.csv", index=False)
+    assert record.main() == 0
+    html = _build_pages(tmp_path, data_copy, ["01-school-overview", "02-talent-cultivation"], without_network=True)
+    page = BeautifulSoup((html / "chapters" / "02-talent-cultivation.html").read_text(encoding="utf-8"), "html.parser")
+    assert not any("alert(" in (s.string or "") for s in page.find_all("script"))
+    cells = [cell for row in table_rows(page.find("table", id="tbl-internship-units")) for cell in row]
+    assert "<script>alert('x')</script>川达集团" in cells
+
+
+def _page_facts(page_soup) -> dict:
+    """What a reader is told on a page: tables, figure data and glued numbers."""
+    tables = {t["id"]: table_rows(t) for t in page_soup.find_all("table", id=True)}
+    glued = [span.get_text() for span in page_soup.select("span.pasted-text")]
+    return {"tables": tables, "glued": glued}
+
+
+def test_two_clean_builds_give_identical_tables_figures_and_numbers(tmp_path, html_dir):
+    chapters = [p.stem for p in chapter_pages()]
+    rebuilt = _build_pages(tmp_path, paths.DATA_DIR, chapters)
+    for page in chapter_pages():
+        again = rebuilt / "chapters" / page.name
+        assert _page_facts(soup_of(page)) == _page_facts(BeautifulSoup(again.read_text(encoding="utf-8"), "html.parser")), page.name
+        assert plotly_figures(page) == plotly_figures(again), page.name
