@@ -9,9 +9,9 @@ SETUP := $(VENV)/.requirements-installed
 STRICT ?= $(if $(CI),1,)
 HTML_DIR := book/_build/html
 
-.PHONY: book html check-data record-data test clean setup system-html system-test
+.PHONY: book html pdf check-data record-data test clean setup system-html system-pdf system-test
 
-book: html
+book: html pdf
 
 setup: $(SETUP)
 
@@ -25,6 +25,9 @@ $(SETUP): requirements.txt
 system-html:
 	@scripts/install-system-deps.sh html
 
+system-pdf:
+	@scripts/install-system-deps.sh pdf
+
 system-test:
 	@scripts/install-system-deps.sh test
 
@@ -37,7 +40,11 @@ record-data: $(SETUP)
 html: system-html $(SETUP)
 	$(PY) -m jzreport.build html $(if $(STRICT),--strict,)
 
-test: system-test $(SETUP) html
+# The printed book; after html: it reuses the HTML work folder's execution cache and is copied into the site.
+pdf: system-pdf $(SETUP) html
+	JB_PATH_OUTPUT=book/_build/work scripts/build_pdf.sh $(VENV) $(if $(STRICT),-W -n --keep-going,)
+
+test: system-test $(SETUP) html pdf
 	$(PY) -m pytest tests
 
 clean:

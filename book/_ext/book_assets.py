@@ -25,6 +25,18 @@ def _add_plotly_to_figure_pages(app, pagename, templatename, context, doctree):
         context["body"] = f'<script src="{src}"></script>\n' + body
 
 
+def _is_thebe(script) -> bool:
+    text = f"{getattr(script, 'filename', '') or ''} {(getattr(script, 'attributes', None) or {}).get('body', '')}"
+    return "thebe" in text.lower()
+
+
+def _drop_thebe(app, pagename, templatename, context, doctree):
+    """Jupyter Book always loads sphinx-thebe (live code from a CDN, declared twice: a page error). The book
+    does not offer live code, so its scripts are left out of every page."""
+    context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
+    context["css_files"] = [css for css in context["css_files"] if "thebe" not in str(getattr(css, "filename", ""))]
+
+
 def _copy_vendor_files(app, exception):
     if exception is None and app.builder.format == "html":
         static = Path(app.outdir) / "_static"
@@ -35,5 +47,6 @@ def _copy_vendor_files(app, exception):
 
 def setup(app):
     app.connect("html-page-context", _add_plotly_to_figure_pages)
+    app.connect("html-page-context", _drop_thebe)
     app.connect("build-finished", _copy_vendor_files)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

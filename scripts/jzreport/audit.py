@@ -35,7 +35,7 @@ class Verdict:
 
     def __str__(self) -> str:
         if self.status == INCONSISTENT and self.difference is not None:
-            return f"{self.status}（差 {self.difference:+.10g}）"
+            return f"{self.status}（差 {self.difference:+g}）"
         return self.status
 
 
@@ -48,7 +48,7 @@ def compare(published: str, recomputed: float | None, qualifier: str = "exact", 
     if recomputed is None:
         return Verdict(NOT_DERIVABLE)
     value = float(published)
-    difference = round(float(recomputed) - value, 10)
+    difference = round(float(recomputed) - value, decimals_of(published) + 2)
     if qualifier == "at_least":
         ok = recomputed >= value - tolerance_of(published)
     elif qualifier == "about":
@@ -107,35 +107,34 @@ class AuditLedger:
         self.checks: list[tuple[str, Check]] = []
         self.used: set[str] = set()
 
-    def _add(self, group: str, check: Check) -> Check:
+    def _add(self, group: str, check: Check) -> None:
         self.checks.append((group, check))
-        return check
 
-    def fact(self, group: str, key: str, recomputed: float | None, claim: str, basis: str = "") -> Check:
+    def fact(self, group: str, key: str, recomputed: float | None, claim: str, basis: str = "") -> None:
         """A number the report states (a row of reported_facts.csv) against its recomputation."""
         fact = self.facts[key]
         self.used.add(key)
         mark = _QUALIFIER_MARK[fact.qualifier]
         published = f"{fact.text} {fact.unit}" + (f"（{mark}）" if mark else "")
-        return self._add(group, Check(claim, fact.section, published, fmt_recomputed(recomputed, fact.text),
+        self._add(group, Check(claim, fact.section, published, fmt_recomputed(recomputed, fact.text),
                                       compare(fact.text, recomputed, fact.qualifier), basis))
 
     def value(self, group: str, claim: str, where: str, published: float | str, recomputed: float | None,
-              basis: str = "", qualifier: str = "exact") -> Check:
+              basis: str = "", qualifier: str = "exact") -> None:
         """A number printed in a table (or derived from other stated numbers) against its recomputation."""
         text = published if isinstance(published, str) else f"{published:.10g}"
-        return self._add(group, Check(claim, where, text, fmt_recomputed(recomputed, text),
+        self._add(group, Check(claim, where, text, fmt_recomputed(recomputed, text),
                                       compare(text, recomputed, qualifier), basis))
 
-    def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "") -> Check:
+    def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "") -> None:
         """One fact stated in several places: (where, value as printed) pairs."""
         wheres = "；".join(where for where, _ in statements)
         values = "；".join(f"{value}（{where}）" for where, value in statements)
         distinct = "、".join(sorted({value for _, value in statements}))
-        return self._add(group, Check(claim, wheres, values, f"{len(set(v for _, v in statements))} 种写法：{distinct}",
+        self._add(group, Check(claim, wheres, values, f"{len(set(v for _, v in statements))} 种写法：{distinct}",
                                       same_values([value for _, value in statements]), basis))
 
-    def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "") -> Check:
+    def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "") -> None:
         self.used.update(keys)
         return self.same(group, claim, [(self.facts[k].section, self.facts[k].text) for k in keys], basis)
 

@@ -22,6 +22,7 @@ from . import cache_guard, paths, validation
 BUILD_DIR = paths.BOOK_DIR / "_build"
 WORK_DIR = BUILD_DIR / "work"
 PUBLISHED_HTML = BUILD_DIR / "html"
+PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"  # written by scripts/build_pdf.sh; the HTML front page links to the PDF
 
 
 def say(message: str) -> None:
@@ -41,12 +42,14 @@ def jupyter_book(builder: str, strict: bool) -> None:
     say(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
 
 
-def replace_atomically(new: Path, published: Path) -> None:
-    """Copy `new` beside `published`, then swap them with renames."""
+def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ()) -> None:
+    """Copy `new` (and `extra_files`) beside `published`, then swap them with renames."""
     staging = published.with_name(published.name + ".new")
     previous = published.with_name(published.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(new, staging)
+    for extra in extra_files:
+        shutil.copy2(extra, staging / extra.name)
     shutil.rmtree(previous, ignore_errors=True)
     if published.exists():
         published.rename(previous)
@@ -68,7 +71,7 @@ def build_html(strict: bool) -> None:
     cache_guard.main(str(WORK_DIR / "_build"))
     say("构建 HTML (building HTML)")
     jupyter_book("html", strict)
-    replace_atomically(WORK_DIR / "_build" / "html", PUBLISHED_HTML)
+    replace_atomically(WORK_DIR / "_build" / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
     say(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
 

@@ -2,7 +2,8 @@
 
 Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a
 changed `jzreport` module would not re-execute anything. Before each build this compares a digest of
-everything the notebooks read besides their own code (data files, descriptor, jzreport sources) with
+everything the notebooks read besides their own code (data files, descriptor, jzreport sources) and
+of the book's Sphinx extensions (which change every page without changing any source) with
 the digest recorded at the last build, and clears the cache when it differs.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ from . import paths
 
 def inputs_digest() -> str:
     digest = hashlib.sha256()
-    files = sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DESCRIPTOR] + sorted(Path(__file__).parent.glob("*.py"))
+    files = (sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DESCRIPTOR] + sorted(Path(__file__).parent.glob("*.py"))
+             + sorted((paths.BOOK_DIR / "_ext").glob("*.py")))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

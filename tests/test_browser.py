@@ -1,0 +1,130 @@
+"""The book in a real browser (Playwright driving Debian's chromium): pages, figures, search, phones.
+
+Screenshots of two pages at phone and desktop size are saved in tests/artifacts/ for people to look at.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+from conftest import HTML_DIR, ROOT, all_pages, chapter_pages, plotly_figures
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(html_dir):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML_DIR)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, viewport=DESKTOP):
+    """A loaded page plus the console errors and failed or external requests seen while loading it."""
+    page = browser.new_page(viewport=viewport)
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
+    page.on("request", lambda r: problems.append(f"external request: {r.url}") if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)
+    return page, problems
+
+
+def relative(path):
+    return path.relative_to(HTML_DIR).as_posix()
+
+
+@pytest.mark.parametrize("path", all_pages(), ids=relative)
+def test_page_loads_without_errors(browser, site, path):
+    page, problems = open_page(browser, f"{site}/{relative(path)}")
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", [p for p in chapter_pages() if plotly_figures(p)], ids=relative)
+def test_every_figure_draws_its_data_points(browser, site, path):
+    page, _ = open_page(browser, f"{site}/{relative(path)}")
+    for div_id, traces in plotly_figures(path).items():
+        figure = page.locator(f"#{div_id}")
+        figure.scroll_into_view_if_needed()
+        assert figure.locator("svg.main-svg").count() >= 1, div_id
+        marks = figure.locator("g.point, g.slice, g.points path, path.js-line").count()
+        assert marks >= len(traces), f"{div_id}: {marks} marks drawn for {len(traces)} traces"
+    page.close()
+
+
+@pytest.mark.parametrize("term, chapter", [("实训", "chapters/01-school-overview"), ("升学", "chapters/02-talent-cultivation"),
+                                           ("鉴定", "chapters/03-service-contribution")])
+def test_chinese_search_finds_the_chapter(browser, site, term, chapter):
+    page, problems = open_page(browser, f"{site}/search.html?q={term}")
+    page.wait_for_selector("ul.search li a", timeout=10_000)
+    links = page.locator("ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any(chapter in link for link in links), links
+    assert problems == []
+    page.close()
+
+
+def test_navigation_between_chapters(browser, site):
+    page, _ = open_page(browser, f"{site}/chapters/01-school-overview.html")
+    page.locator("a.right-next").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("chapters/02-talent-cultivation.html")
+    assert "人才培养" in page.locator("h1").first.inner_text()
+    page.locator("a.left-prev").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("chapters/01-school-overview.html")
+    page.close()
+
+
+def test_phone_shows_tables_scrollable_not_cut_off(browser, site):
+    page, _ = open_page(browser, f"{site}/chapters/04-cultural-heritage.html", PHONE)
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, "the page itself must not scroll sideways"
+    table = page.locator("table#tbl-mentor-pairs")
+    table.scroll_into_view_if_needed()
+    fits_or_scrolls = table.evaluate("""t => {
+        let box = t.parentElement;
+        while (box && box.scrollWidth <= box.clientWidth && box !== document.body) box = box.parentElement;
+        if (t.scrollWidth <= t.parentElement.clientWidth + 1) return 'fits';
+        const style = getComputedStyle(box);
+        return ['auto', 'scroll'].includes(style.overflowX) ? 'scrolls' : 'cut';
+    }""")
+    assert fits_or_scrolls in ("fits", "scrolls")
+    page.close()
+
+
+@pytest.mark.parametrize("name, viewport", [("phone", PHONE), ("desktop", DESKTOP)])
+def test_screenshots_for_people(browser, site, name, viewport):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for chapter in ["01-school-overview", "06-industry-education"]:
+        page, _ = open_page(browser, f"{site}/chapters/{chapter}.html", viewport)
+        target = ARTIFACTS / f"{chapter}-{name}.png"
+        page.screenshot(path=str(target), full_page=False)
+        assert target.stat().st_size > 10_000
+        page.close()
