@@ -1,0 +1,80 @@
+"""The PDF of the whole book: chapters, captions, embedded CJK fonts, figures, numbers, no code, no missing glyphs."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import HTML_DIR, ROOT, all_pages, chapter_pages, plotly_figures, soup_of
+
+PDF = ROOT / "book" / "_build" / "pdf" / "jzjdgc-quality-report-2025.pdf"
+LATEX_LOG = ROOT / "book" / "_build" / "work" / "_build" / "latex" / "jzjdgc-quality-report-2025.log"
+
+
+@pytest.fixture(scope="module")
+def pdf_text() -> str:
+    if not PDF.exists():
+        pytest.fail("the PDF is not built: run `make pdf` (`make test` builds it first)")
+    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    return squeeze(text)
+
+
+def squeeze(text: str) -> str:
+    """Text without white space; LaTeX's non-breaking hyphens (U+2010/2011) read as "-"."""
+    return re.sub(r"\s+", "", text).replace("\u2011", "-").replace("\u2010", "-")
+
+
+def test_pdf_is_published_and_linked_from_the_front_page(html_dir):
+    assert (html_dir / PDF.name).read_bytes() == PDF.read_bytes()
+    links = [a["href"] for a in soup_of(html_dir / "index.html").find_all("a", href=True)]
+    assert PDF.name in links
+
+
+def test_every_chapter_title_is_in_the_pdf(pdf_text):
+    for page in chapter_pages():
+        title = soup_of(page).find("h1").get_text(strip=True).rstrip("#")
+        assert squeeze(title) in pdf_text, title
+    assert "目录" in pdf_text and "Contents" not in pdf_text and "Chapter" not in pdf_text
+
+
+def test_every_table_caption_is_in_the_pdf(pdf_text):
+    captions = [c.find("span", class_="caption-text").get_text() for page in all_pages()
+                for c in soup_of(page).select("table caption")]
+    assert len(captions) >= 30
+    for caption in captions:
+        assert squeeze(caption) in pdf_text, caption
+
+
+def test_cjk_fonts_are_embedded():
+    fonts = subprocess.run(["pdffonts", str(PDF)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    cjk = [line for line in fonts if "CJK" in line]
+    assert cjk, fonts
+    assert all(line.split()[-5] == "yes" for line in cjk), "every CJK font must be embedded"
+
+
+def test_figure_count_equals_data_figures_in_html():
+    html_figures = sum(len(plotly_figures(page)) for page in chapter_pages())
+    forms = 0
+    for page in PdfReader(PDF).pages:
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        forms += sum(1 for obj in xobjects.values() if obj.get_object().get("/Subtype") == "/Form")
+    assert forms == html_figures
+
+
+def test_no_missing_glyphs_in_latex_log():
+    assert "Missing character" not in LATEX_LOG.read_text(encoding="utf-8", errors="replace")
+
+
+def test_numbers_from_the_notebooks_are_in_the_pdf(pdf_text):
+    glued = {squeeze(span.get_text()) for page in chapter_pages() for span in soup_of(page).select("span.pasted-text")}
+    assert len(glued) > 50
+    missing = sorted(value for value in glued if value not in pdf_text)
+    assert missing == []
+
+
+def test_no_code_in_the_pdf(pdf_text):
+    for code in ["fromjzreport", "load_table(", "report_table(", "import"]:
+        assert code not in pdf_text, code
