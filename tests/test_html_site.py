@@ -102,3 +102,11 @@ def test_colophon_names_commit_data_hashes_and_versions(html_dir):
     for resource in data.descriptor()["resources"]:
         assert resource["hash"].removeprefix("sha256:") in text, resource["path"]
     assert metadata.version("jupyter-book") in text and metadata.version("pandas") in text
+
+
+def test_tables_are_styled_and_scroll_inside_their_own_box(html_dir):
+    """The theme's table styling applies, and a wide table scrolls in its own container (phones)."""
+    for page in chapter_pages():
+        for table in soup_of(page).select("table.report-table"):
+            assert "table" in table["class"], (page.name, table.get("id"))
+            assert "pst-scrollable-table-container" in table.parent.get("class", []), (page.name, table.get("id"))

@@ -272,8 +272,15 @@ def _root_document_toctree_only(app, config) -> None:
     config.latex_documents = [tuple(doc[:5]) + (True,) for doc in config.latex_documents]
 
 
+def _use_book_translator(app) -> None:
+    """Register the LaTeX translator only for LaTeX builds: pydata-sphinx-theme adds its HTML table
+    styling to whatever translators are registered, and would skip HTML if a LaTeX one were."""
+    if app.builder.format == "latex":
+        app.set_translator("latex", BookLaTeXTranslator, override=True)
+
+
 def setup(app):
     app.add_post_transform(PrintOnlyContent)
-    app.set_translator("latex", BookLaTeXTranslator, override=True)
+    app.connect("builder-inited", _use_book_translator, priority=400)
     app.connect("config-inited", _root_document_toctree_only, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,44 +1,100 @@
-"""Invalidate the notebook execution cache when the data or the shared code change.
+"""Make the notebook execution cache follow the data, notebook by notebook.
 
 Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a
-changed `jzreport` module would not re-execute anything. Before each build this compares a digest of
-everything the notebooks read besides their own code (data files, descriptor, jzreport sources) and
-of the book's Sphinx extensions (which change every page without changing any source) with
-the digest recorded at the last build, and clears the cache when it differs.
+changed `jzreport` module would not re-execute anything. Before each build this finds, for every
+chapter notebook, the data files it reads (its `load_table("…")` calls; `glue_facts()`/`fact(`/`facts()`
+read reported_facts.csv) and computes a digest of those files, their schemas in the descriptor and
+the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its
+cache entry is dropped and its source is touched, so that Sphinx re-reads it and myst-nb re-executes
+it; the other chapters stay cached. A change to the book's Sphinx extensions (which changes every page
+without changing any source) makes Sphinx re-read all pages, without re-executing anything.
 """
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import re
 import shutil
 import sys
 from pathlib import Path
 
-from . import paths
+from . import data, paths
+
+CHAPTER_DIR = paths.BOOK_DIR / "chapters"
+_LOAD = re.compile(r"""load_table\(\s*["']([a-z0-9_]+)["']""")
+_FACTS = re.compile(r"\b(glue_facts|facts|fact)\(")
 
 
-def inputs_digest() -> str:
+def dependencies(notebook: Path) -> set[str]:
+    """Names of the data files a chapter notebook reads."""
+    text = notebook.read_text(encoding="utf-8")
+    names = set(_LOAD.findall(text))
+    if _FACTS.search(text):
+        names.add("reported_facts")
+    return names
+
+
+def _digest(parts: list[bytes]) -> str:
     digest = hashlib.sha256()
-    files = (sorted(paths.DATA_DIR.glob("*.csv")) + [paths.DESCRIPTOR] + sorted(Path(__file__).parent.glob("*.py"))
-             + sorted((paths.BOOK_DIR / "_ext").glob("*.py")))
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for part in parts:
+        digest.update(part + b"\0")
     return digest.hexdigest()
 
 
+def _package_sources() -> list[bytes]:
+    return [p.name.encode() + p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+
+
+def notebook_digest(notebook: Path) -> str:
+    parts = _package_sources()
+    for name in sorted(dependencies(notebook)):
+        path = data.path_of(name)
+        parts += [name.encode(), path.read_bytes() if path.exists() else b"missing",
+                  json.dumps(data.resource(name), sort_keys=True, ensure_ascii=False).encode()]
+    return _digest(parts)
+
+
+def extensions_digest() -> str:
+    return _digest([p.read_bytes() for p in sorted((paths.BOOK_DIR / "_ext").glob("*.py"))])
+
+
+def _drop_cached_execution(cache_dir: Path, notebook: Path) -> None:
+    """Remove the cached execution that myst-nb would reuse for this notebook (matched by its code)."""
+    if not cache_dir.exists():
+        return
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    cache = get_cache(str(cache_dir))
+    try:
+        record = cache.match_cache_notebook(read_myst_markdown_notebook(notebook.read_text(encoding="utf-8")))
+    except KeyError:
+        return
+    cache.remove_cache(record.pk)
+
+
 def main(build_dir: str) -> int:
-    """Clear the execution cache and Sphinx's environment under `build_dir` when the inputs changed."""
+    """Refresh the cache under `build_dir` (a jupyter-book `_build` folder); print what will re-execute."""
     build = Path(build_dir)
-    stamp = build / ".notebook-inputs.sha256"
-    current = inputs_digest()
-    if stamp.exists() and stamp.read_text().strip() == current:
-        return 0
-    stale = [build / ".jupyter_cache", build / ".doctrees"]
-    if any(p.exists() for p in stale):
-        print("==> 数据或共享代码已改变，清除执行缓存 (data or shared code changed: clearing the execution cache)")
-        for path in stale:
-            shutil.rmtree(path, ignore_errors=True)
+    state_path = build / ".notebook-inputs.json"
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    changed = []
+    for notebook in sorted(CHAPTER_DIR.glob("*.md")):
+        digest = notebook_digest(notebook)
+        if state.get(notebook.name) != digest:
+            _drop_cached_execution(build / ".jupyter_cache", notebook)
+            os.utime(notebook)
+            state[notebook.name] = digest
+            changed.append(notebook.stem)
+    if state.get("_ext") != extensions_digest():
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        state["_ext"] = extensions_digest()
+        print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
+    if changed:
+        print(f"==> 数据或共享代码已改变，将重新执行 (inputs changed, re-executing): {', '.join(changed)}")
     build.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current + "\n")
+    state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
     return 0
 
 

@@ -1,0 +1,153 @@
+"""Measure build times and page weights; print them and write them to benchmark/results.json.
+
+    .venv/bin/python scripts/benchmark.py [--skip-builds]
+
+Build times (on this machine): clean `make html`; rebuild after a prose-only edit; rebuild after one CSV
+edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). The edits are made
+in the working tree and reverted afterwards. Page weights: the bytes a reader's browser downloads on a
+first visit of each page (HTML, scripts, styles, fonts, images), as served and gzip-compressed, measured
+in headless chromium.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+PY = sys.executable
+HTML = ROOT / "book" / "_build" / "html"
+RESULTS = ROOT / "benchmark" / "results.json"
+PROSE_EDIT = ROOT / "book" / "chapters" / "08-challenges.md"
+CSV_EDIT = ROOT / "data" / "fitness_tests.csv"
+
+
+def run(command: list[str], label: str) -> tuple[float, str]:
+    print(f"--> {label}: {' '.join(command)}", flush=True)
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "STRICT": ""})
+    seconds = time.monotonic() - started
+    if result.returncode != 0:
+        sys.exit(f"{label} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    print(f"    {seconds:.1f} s", flush=True)
+    return seconds, result.stdout + result.stderr
+
+
+def executed(output: str) -> list[str]:
+    return sorted(set(re.findall(r"chapters/([\w-]+)\.md: Executing notebook", output)))
+
+
+def measure_builds() -> dict:
+    results = {}
+    shutil.rmtree(ROOT / "book" / "_build", ignore_errors=True)
+    seconds, output = run(["make", "html"], "clean make html")
+    results["clean_html_s"] = round(seconds, 1)
+    results["clean_html_executed"] = len(executed(output))
+
+    original = PROSE_EDIT.read_text(encoding="utf-8")
+    try:
+        PROSE_EDIT.write_text(original.replace("总结成绩的同时", "总结成绩的同时 ", 1), encoding="utf-8")
+        seconds, output = run(["make", "html"], "rebuild after a prose-only edit")
+    finally:
+        PROSE_EDIT.write_text(original, encoding="utf-8")
+    results["prose_edit_html_s"] = round(seconds, 1)
+    results["prose_edit_executed"] = executed(output)
+
+    original_csv = CSV_EDIT.read_bytes()
+    descriptor = (ROOT / "data" / "datapackage.json").read_bytes()
+    try:
+        CSV_EDIT.write_text(original_csv.decode("utf-8").replace("2024,390,", "2024,391,"), encoding="utf-8")
+        subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
+        seconds, output = run(["make", "html"], "rebuild after one CSV edit (fitness_tests.csv)")
+    finally:
+        CSV_EDIT.write_bytes(original_csv)
+        (ROOT / "data" / "datapackage.json").write_bytes(descriptor)
+    results["csv_edit_html_s"] = round(seconds, 1)
+    results["csv_edit_executed"] = executed(output)
+    run(["make", "html"], "rebuild with the original data (not reported)")
+
+    shutil.rmtree(ROOT / "book" / "_build", ignore_errors=True)
+    seconds, _ = run(["make", "pdf"], "clean make pdf (HTML, then PDF)")
+    results["clean_pdf_s"] = round(seconds, 1)
+    return results
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def measure_pages() -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html") if "_static" not in p.parts)
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        for page_path in pages:
+            context = browser.new_context()  # empty cache: a first visit
+            page = context.new_page()
+            bodies = []
+            page.on("response", lambda r: bodies.append(r))
+            page.goto(base + page_path, wait_until="networkidle")
+            raw = gz = 0
+            for response in bodies:
+                try:
+                    body = response.body()
+                except Exception:
+                    continue
+                raw += len(body)
+                gz += len(gzip.compress(body, 6))
+            rows.append({"page": page_path, "requests": len(bodies), "bytes": raw, "gzip_bytes": gz})
+            context.close()
+        browser.close()
+    server.shutdown()
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Measure build times and page weights.")
+    parser.add_argument("--skip-builds", action="store_true", help="only measure the pages of the current build")
+    args = parser.parse_args()
+    results = {"machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
+               "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if not args.skip_builds:
+        results.update(measure_builds())
+    results["pages"] = measure_pages()
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    print("\nBuild times (seconds):")
+    for key in ["clean_html_s", "prose_edit_html_s", "csv_edit_html_s", "clean_pdf_s"]:
+        if key in results:
+            print(f"  {key:20s} {results[key]:>7}")
+    if "csv_edit_executed" in results:
+        print(f"  prose edit re-executed: {results['prose_edit_executed'] or 'nothing'}")
+        print(f"  CSV edit re-executed:   {results['csv_edit_executed']}")
+    print("\nPage weight on a first visit (KB):")
+    print(f"  {'page':45s} {'requests':>8} {'bytes':>9} {'gzip':>9}")
+    for row in results["pages"]:
+        print(f"  {row['page']:45s} {row['requests']:>8} {row['bytes'] / 1024:>9.0f} {row['gzip_bytes'] / 1024:>9.0f}")
+    heaviest = max(results["pages"], key=lambda r: r["gzip_bytes"])
+    print(f"\nheaviest page gzipped: {heaviest['page']} {heaviest['gzip_bytes'] / 1024:.0f} KB; written to {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
