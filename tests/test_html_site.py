@@ -110,3 +110,20 @@ def test_tables_are_styled_and_scroll_inside_their_own_box(html_dir):
         for table in soup_of(page).select("table.report-table"):
             assert "table" in table["class"], (page.name, table.get("id"))
             assert "pst-scrollable-table-container" in table.parent.get("class", []), (page.name, table.get("id"))
+
+
+def test_every_page_weighs_under_1_mb_gzipped(html_dir):
+    """HTML plus the scripts and styles it references, gzip-compressed as a web server sends them.
+    (scripts/benchmark.py measures the same in a browser, fonts and images included.)"""
+    import gzip
+
+    def gz(path):
+        return len(gzip.compress(path.read_bytes(), 6))
+
+    for page in all_pages():
+        soup = soup_of(page)
+        refs = [t["src"] for t in soup.find_all("script", src=True)] + \
+               [t["href"] for t in soup.find_all("link", href=True) if "stylesheet" in t.get("rel", [])]
+        files = {(page.parent / ref.split("?")[0]).resolve() for ref in refs}
+        total = gz(page) + sum(gz(f) for f in files if f.is_file())
+        assert total < 1_000_000, f"{page.name}: {total / 1024:.0f} KB gzipped"
