@@ -128,3 +128,13 @@ def test_screenshots_for_people(browser, site, name, viewport):
         page.screenshot(path=str(target), full_page=False)
         assert target.stat().st_size > 10_000
         page.close()
+
+
+def test_pdf_download_link_works(browser, site):
+    page, _ = open_page(browser, f"{site}/index.html")
+    link = page.locator("a[href$='.pdf']").first
+    assert "PDF" in link.inner_text()
+    response = page.request.get(f"{site}/{link.get_attribute('href')}")
+    assert response.status == 200
+    assert response.body()[:5] == b"%PDF-" and len(response.body()) > 100_000
+    page.close()

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from conftest import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
 from jzreport import data, paths, record
+from test_data_package import BAD_INPUTS
 
 BOOK = ROOT / "book"
 
@@ -45,15 +46,12 @@ def run_build(env_data_dir, *args):
     return subprocess.run([sys.executable, "-m", "jzreport.build", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("column, value, expected", [
-    ("positions", "十六", ["internship_units.csv", "第 4 行", "positions", "十六"]),
-    ("positions", "-16", ["internship_units.csv", "第 4 行", "positions", "不能为负"]),
-])
-def test_invalid_data_leaves_published_book_untouched(data_copy, html_dir, column, value, expected):
+@pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
+def test_invalid_data_leaves_published_book_untouched(data_copy, html_dir, case):
+    """Every case of the bad-input matrix stops the build with its message; the published book is unchanged."""
+    breaker, expected = BAD_INPUTS[case]
     before = tree_digest(HTML_DIR)
-    units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
-    units.loc[2, column] = value
-    units.to_csv(data_copy / "internship_units.csv", index=False)
+    breaker(data_copy)
     result = run_build(data_copy, "html")
     assert result.returncode != 0
     message = result.stdout + result.stderr
