@@ -9,7 +9,7 @@ SETUP := $(VENV)/.requirements-installed
 STRICT ?= $(if $(CI),1,)
 HTML_DIR := book/_build/html
 
-.PHONY: book html pdf check-data record-data test clean setup system-html system-pdf system-test
+.PHONY: book html pdf audit check-data record-data test clean setup system-html system-pdf system-test
 
 book: html pdf
 
@@ -43,6 +43,10 @@ html: system-html $(SETUP)
 # The printed book; after html: it reuses the HTML work folder's execution cache and is copied into the site.
 pdf: system-pdf $(SETUP) html
 	JB_PATH_OUTPUT=book/_build/work scripts/build_pdf.sh $(VENV) $(if $(STRICT),-W -n --keep-going,)
+
+# Re-execute every chapter from scratch and compare tables, figure data and numbers with the published book.
+audit: system-html $(SETUP)
+	$(PY) -m jzreport.reaudit
 
 test: system-test $(SETUP) html pdf
 	$(PY) -m pytest tests

@@ -1,13 +1,14 @@
 """Shared fixtures: the repository layout, the built HTML book and small parsers for it."""
 from __future__ import annotations
 
-import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
+from jzreport import published
+from jzreport.published import table_rows  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = ROOT / "book" / "_build" / "html"
@@ -44,24 +45,9 @@ def find_table(label: str):
     raise AssertionError(f"no table with id {label!r} in the built HTML")
 
 
-def table_rows(table) -> list[list[str]]:
-    return [[cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])] for row in table.find_all("tr")]
-
-
-_NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"(?P<id>[^"]+)",\s*(?P<rest>.*)', re.S)
-
-
 def plotly_figures(page: Path) -> dict[str, list[dict]]:
     """div id -> the figure's trace list, parsed from the inline Plotly.newPlot call."""
-    figures = {}
-    decoder = json.JSONDecoder()
-    for script in soup_of(page).find_all("script"):
-        text = script.string or ""
-        match = _NEW_PLOT.search(text)
-        if match:
-            traces, _ = decoder.raw_decode(match.group("rest"))
-            figures[match.group("id")] = traces
-    return figures
+    return published.figures(soup_of(page))
 
 
 def find_figure(label: str) -> list[dict]:

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
-from jzreport import data, paths, record
+from jzreport import data, paths, published, record
 from test_data_package import BAD_INPUTS
 
 BOOK = ROOT / "book"
@@ -90,9 +90,7 @@ def test_script_in_data_is_text_on_the_built_page_built_offline(data_copy, tmp_p
 
 def _page_facts(page_soup) -> dict:
     """What a reader is told on a page: tables, figure data and glued numbers."""
-    tables = {t["id"]: table_rows(t) for t in page_soup.find_all("table", id=True)}
-    glued = [span.get_text() for span in page_soup.select("span.pasted-text")]
-    return {"tables": tables, "glued": glued}
+    return {"tables": published.tables(page_soup), "glued": published.glued_numbers(page_soup)}
 
 
 def test_two_clean_builds_give_identical_tables_figures_and_numbers(tmp_path, html_dir):

@@ -1,0 +1,117 @@
+"""`make audit`: re-execute every chapter from scratch and compare it with the published book.
+
+    python -m jzreport.reaudit [chapter-stem ...]
+
+Each chapter notebook is executed in a fresh kernel (no cache) and saved to book/_build/audit/; every
+table (cell by cell), every figure's data and every glued number of the prose is then compared with
+what the published HTML book shows. Prints PASS or FAIL per chapter; exits 1 if any chapter fails.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+
+import jupytext
+import nbformat
+from bs4 import BeautifulSoup
+from nbclient import NotebookClient
+
+from . import paths, published
+
+CHAPTER_DIR = paths.BOOK_DIR / "chapters"
+HTML_DIR = paths.BOOK_DIR / "_build" / "html"
+AUDIT_DIR = paths.BOOK_DIR / "_build" / "audit"
+_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _markdown_tables(markdown: str) -> dict[str, list[list[str]]]:
+    """Tables in a MyST list-table output: label -> rows of unescaped cell texts."""
+    found = {}
+    for block in re.findall(r"```\{list-table\}.*?\n```", markdown, re.S):
+        label = re.search(r"^:name: (\S+)", block, re.M).group(1)
+        rows = []
+        for line in block.splitlines():
+            if line.startswith("* - "):
+                rows.append([line[4:]])
+            elif line.startswith("  - ") and rows:
+                rows[-1].append(line[4:])
+        found[label] = [[_UNESCAPE.sub(r"\1", cell).strip() for cell in row] for row in rows]
+    return found
+
+
+def executed_outputs(notebook) -> tuple[dict, dict, dict]:
+    """(tables, figures, glued values by name) produced by an executed notebook."""
+    tables, figures, glued = {}, {}, {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = output.get("data", {})
+            record = output.get("metadata", {}).get("scrapbook")
+            if record:
+                glued[record["name"]] = bundle.get(record["mime_prefix"] + "text/plain", "")
+            if "text/markdown" in bundle:
+                tables.update(_markdown_tables(bundle["text/markdown"]))
+            if "Plotly.newPlot" in bundle.get("text/html", ""):
+                figures.update(published.figures(BeautifulSoup(bundle["text/html"], "html.parser")))
+    return tables, figures, glued
+
+
+def compare_chapter(source) -> list[str]:
+    """Differences between a fresh execution of `source` and its published page (empty: identical)."""
+    notebook = jupytext.read(source)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(CHAPTER_DIR)}}).execute()
+    AUDIT_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, AUDIT_DIR / f"{source.stem}.ipynb")
+    tables, figures, glued = executed_outputs(notebook)
+
+    page = HTML_DIR / "chapters" / f"{source.stem}.html"
+    if not page.exists():
+        return [f"no published page {page.relative_to(paths.ROOT)}"]
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    problems = []
+    shown_tables = published.tables(soup)
+    for label, rows in tables.items():
+        shown = [[_squeeze(c) for c in row] for row in shown_tables.get(label, [])]
+        if shown != [[_squeeze(c) for c in row] for row in rows]:
+            problems.append(f"table {label} differs from the published one")
+    shown_figures = published.figures(soup)
+    for div_id, traces in figures.items():
+        if shown_figures.get(div_id) != traces:
+            problems.append(f"figure {div_id}: data differ from the published figure")
+    used = _GLUE_ROLE.findall(source.read_text(encoding="utf-8"))
+    expected = [glued.get(name.split("::")[-1], f"<missing {name}>") for name in used]
+    shown_numbers = published.glued_numbers(soup)
+    if [_squeeze(v) for v in expected] != [_squeeze(v) for v in shown_numbers]:
+        first = next((i for i, (a, b) in enumerate(zip(expected, shown_numbers)) if _squeeze(a) != _squeeze(b)), None)
+        where = f" (first difference: {used[first]} = {expected[first]!r}, published {shown_numbers[first]!r})" if first is not None else ""
+        problems.append(f"glued numbers differ: {len(expected)} computed, {len(shown_numbers)} published{where}")
+    if not problems:
+        problems_summary = f"{len(tables)} tables, {len(figures)} figures, {len(used)} numbers identical"
+        print(f"PASS {source.stem}: {problems_summary}", flush=True)
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = set(argv if argv is not None else sys.argv[1:])
+    sources = [p for p in sorted(CHAPTER_DIR.glob("*.md")) if not wanted or p.stem in wanted]
+    print(f"==> 重新执行并与已发布的书对照 (re-executing {len(sources)} chapters from scratch into "
+          f"{AUDIT_DIR.relative_to(paths.ROOT)} and comparing with {HTML_DIR.relative_to(paths.ROOT)})", flush=True)
+    started, failed = time.monotonic(), []
+    for source in sources:
+        problems = compare_chapter(source)
+        if problems:
+            failed.append(source.stem)
+            print(f"FAIL {source.stem}:", flush=True)
+            for problem in problems:
+                print(f"     - {problem}", flush=True)
+    print(f"==> {len(sources) - len(failed)} passed, {len(failed)} failed ({time.monotonic() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

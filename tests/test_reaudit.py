@@ -1,0 +1,25 @@
+"""`make audit`: a fresh execution is compared with the published book, and a doctored page fails."""
+from __future__ import annotations
+
+import shutil
+
+from conftest import CHAPTER_DIR, HTML_DIR
+from jzreport import reaudit
+
+
+def test_fresh_execution_matches_published_chapter(html_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(reaudit, "AUDIT_DIR", tmp_path / "audit")
+    assert reaudit.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md") == []
+    assert (tmp_path / "audit" / "02-talent-cultivation.ipynb").exists()
+
+
+def test_doctored_page_fails(html_dir, tmp_path, monkeypatch):
+    doctored = tmp_path / "html"
+    shutil.copytree(HTML_DIR / "chapters", doctored / "chapters")
+    page = doctored / "chapters" / "02-talent-cultivation.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("<td><p>16</p></td>", "<td><p>61</p></td>", 1), encoding="utf-8")
+    monkeypatch.setattr(reaudit, "HTML_DIR", doctored)
+    monkeypatch.setattr(reaudit, "AUDIT_DIR", tmp_path / "audit")
+    problems = reaudit.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md")
+    assert any("tbl-internship-units" in p for p in problems), problems
