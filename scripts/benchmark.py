@@ -46,7 +46,7 @@ def run(command: list[str], label: str) -> tuple[float, str]:
 
 
 def executed(output: str) -> list[str]:
-    return sorted(set(re.findall(r"chapters/([\w-]+)\.md: Executing notebook", output)))
+    return sorted(set(re.findall(r"/book/([\w/-]+)\.md: Executing notebook", output)))
 
 
 def measure_builds() -> dict:

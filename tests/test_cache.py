@@ -18,7 +18,7 @@ def build(copy):
     result = subprocess.run([sys.executable, "-m", "jzreport.build", "html"], cwd=copy, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr
-    return set(re.findall(r"chapters/([\w-]+)\.md: Executing notebook", output)), output
+    return set(re.findall(r"/book/([\w/-]+)\.md: Executing notebook", output)), output
 
 
 def test_csv_edit_reexecutes_only_dependent_chapters(tmp_path):
@@ -35,7 +35,7 @@ def test_csv_edit_reexecutes_only_dependent_chapters(tmp_path):
     subprocess.run([sys.executable, "-m", "jzreport.record"], cwd=copy, env={**os.environ, "PYTHONPATH": str(copy / "scripts")}, check=True)
 
     executed, output = build(copy)
-    assert executed == {"02-talent-cultivation", "10-audit"}, output[-2000:]
+    assert executed == {"chapters/02-talent-cultivation", "chapters/10-audit", "index"}, output[-2000:]
     page = (copy / "book" / "_build" / "html" / "chapters" / "02-talent-cultivation.html").read_text(encoding="utf-8")
     assert "391" in page
 

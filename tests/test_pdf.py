@@ -41,7 +41,8 @@ def test_every_chapter_title_is_in_the_pdf(pdf_text):
 
 
 def test_every_table_caption_is_in_the_pdf(pdf_text):
-    captions = [c.find("span", class_="caption-text").get_text() for page in all_pages()
+    # The front page is the HTML entry (with its scorecard); the PDF has its own title page and 目录.
+    captions = [c.find("span", class_="caption-text").get_text() for page in all_pages() if page.name != "index.html"
                 for c in soup_of(page).select("table caption")]
     assert len(captions) >= 30
     for caption in captions:

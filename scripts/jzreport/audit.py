@@ -74,6 +74,7 @@ class Check:
     recomputed: str
     verdict: Verdict
     basis: str = ""
+    key: str = ""
 
     def row(self) -> dict[str, str]:
         return {
@@ -104,7 +105,7 @@ class AuditLedger:
 
     def __init__(self, facts: dict):
         self.facts = facts
-        self.checks: list[tuple[str, Check]] = []
+        self.checks: list[tuple[str, Check]] = []  # (group, check)
         self.used: set[str] = set()
 
     def _add(self, group: str, check: Check) -> None:
@@ -117,26 +118,37 @@ class AuditLedger:
         mark = _QUALIFIER_MARK[fact.qualifier]
         published = f"{fact.text} {fact.unit}" + (f"（{mark}）" if mark else "")
         self._add(group, Check(claim, fact.section, published, fmt_recomputed(recomputed, fact.text),
-                                      compare(fact.text, recomputed, fact.qualifier), basis))
+                               compare(fact.text, recomputed, fact.qualifier), basis, key))
 
     def value(self, group: str, claim: str, where: str, published: float | str, recomputed: float | None,
-              basis: str = "", qualifier: str = "exact") -> None:
+              basis: str = "", qualifier: str = "exact", key: str = "") -> None:
         """A number printed in a table (or derived from other stated numbers) against its recomputation."""
         text = published if isinstance(published, str) else f"{published:.10g}"
         self._add(group, Check(claim, where, text, fmt_recomputed(recomputed, text),
-                                      compare(text, recomputed, qualifier), basis))
+                               compare(text, recomputed, qualifier), basis, key))
 
-    def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "") -> None:
+    def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "", key: str = "") -> None:
         """One fact stated in several places: (where, value as printed) pairs."""
         wheres = "；".join(where for where, _ in statements)
         values = "；".join(f"{value}（{where}）" for where, value in statements)
         distinct = "、".join(sorted({value for _, value in statements}))
         self._add(group, Check(claim, wheres, values, f"{len(set(v for _, v in statements))} 种写法：{distinct}",
-                                      same_values([value for _, value in statements]), basis))
+                               same_values([value for _, value in statements]), basis, key))
 
-    def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "") -> None:
+    def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "", key: str = "") -> None:
         self.used.update(keys)
-        return self.same(group, claim, [(self.facts[k].section, self.facts[k].text) for k in keys], basis)
+        self.same(group, claim, [(self.facts[k].section, self.facts[k].text) for k in keys], basis, key)
+
+    def verdict(self, key: str) -> Verdict:
+        """The verdict of the check(s) with this key (a fact key, or the key given to a check): inconsistent
+        if any is, else not derivable if any is, else consistent."""
+        found = [check.verdict for _, check in self.checks if check.key == key]
+        if not found:
+            raise KeyError(f"no audit check with key {key!r}")
+        for status in (INCONSISTENT, NOT_DERIVABLE):
+            if any(v.status == status for v in found):
+                return Verdict(status)
+        return Verdict(CONSISTENT)
 
     def rows(self, group: str | None = None) -> list[dict[str, str]]:
         return [check.row() for g, check in self.checks if group is None or g == group]

@@ -21,17 +21,33 @@ from pathlib import Path
 
 from . import data, paths
 
-CHAPTER_DIR = paths.BOOK_DIR / "chapters"
 _LOAD = re.compile(r"""load_table\(\s*["']([a-z0-9_]+)["']""")
-_FACTS = re.compile(r"\b(glue_facts|facts|fact)\(")
+_FACTS = re.compile(r"\b(glue_facts|facts|fact|load_facts)\(")
+_IMPORTED = re.compile(r"\bjzreport\.(\w+)")
 
 
-def dependencies(notebook: Path) -> set[str]:
-    """Names of the data files a chapter notebook reads."""
-    text = notebook.read_text(encoding="utf-8")
+def notebooks() -> list[Path]:
+    """The book's MyST notebooks: Markdown files with a kernelspec in their front matter."""
+    return sorted(p for p in paths.BOOK_DIR.rglob("*.md")
+                  if "_build" not in p.parts and "kernelspec:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
+
+
+def _data_read_by(text: str) -> set[str]:
     names = set(_LOAD.findall(text))
     if _FACTS.search(text):
         names.add("reported_facts")
+    return names
+
+
+def dependencies(notebook: Path) -> set[str]:
+    """Names of the data files a notebook reads: its own `load_table("…")` calls and those of the
+    jzreport modules it imports (e.g. the audit's checks)."""
+    text = notebook.read_text(encoding="utf-8")
+    names = _data_read_by(text)
+    for module in set(_IMPORTED.findall(text)):
+        source = Path(__file__).with_name(f"{module}.py")
+        if source.exists():
+            names |= _data_read_by(source.read_text(encoding="utf-8"))
     return names
 
 
@@ -80,12 +96,13 @@ def main(build_dir: str) -> int:
     state_path = build / ".notebook-inputs.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     changed = []
-    for notebook in sorted(CHAPTER_DIR.glob("*.md")):
+    for notebook in notebooks():
+        name = notebook.relative_to(paths.BOOK_DIR).as_posix()
         digest = notebook_digest(notebook)
-        if state.get(notebook.name) != digest:
+        if state.get(name) != digest:
             _drop_cached_execution(build / ".jupyter_cache", notebook)
             os.utime(notebook)
-            state[notebook.name] = digest
+            state[name] = digest
             changed.append(notebook.stem)
     if state.get("_ext") != extensions_digest():
         shutil.rmtree(build / ".doctrees", ignore_errors=True)

@@ -35,6 +35,7 @@ class ReportTable:
     decimals: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     widths: list[int] | None = None
+    markup_columns: set[str] = field(default_factory=set)  # cells written by code as MyST (links), not data
 
     def cells(self) -> list[list[str]]:
         """Header row followed by body rows, as displayed text."""
@@ -53,9 +54,11 @@ class ReportTable:
         if self.widths:
             lines.append(":widths: " + " ".join(str(w) for w in self.widths))
         lines.append("")
-        for row in self.cells():
-            lines.append(f"* - {markup.escape(row[0]) if row[0] else ' '}")
-            lines.extend(f"  - {markup.escape(cell) if cell else ' '}" for cell in row[1:])
+        escaped = [column not in self.markup_columns for column in self.frame.columns]
+        for number, row in enumerate(self.cells()):
+            cells = [markup.escape(cell) if number == 0 or escape else cell for cell, escape in zip(row, escaped)]
+            lines.append(f"* - {cells[0] or ' '}")
+            lines.extend(f"  - {cell or ' '}" for cell in cells[1:])
         lines.append("```")
         lines.append("")
         for note in self.notes:
