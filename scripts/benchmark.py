@@ -31,7 +31,8 @@ PY = sys.executable
 HTML = ROOT / "book" / "_build" / "html"
 RESULTS = ROOT / "benchmark" / "results.json"
 PROSE_EDIT = ROOT / "book" / "chapters" / "08-challenges.md"
-CSV_EDIT = ROOT / "data" / "fitness_tests.csv"
+DATA = ROOT / "data" / "2025"
+CSV_EDIT = DATA / "fitness_tests.csv"
 
 
 def run(command: list[str], label: str) -> tuple[float, str]:
@@ -66,14 +67,14 @@ def measure_builds() -> dict:
     results["prose_edit_executed"] = executed(output)
 
     original_csv = CSV_EDIT.read_bytes()
-    descriptor = (ROOT / "data" / "datapackage.json").read_bytes()
+    descriptor = (DATA / "datapackage.json").read_bytes()
     try:
         CSV_EDIT.write_text(original_csv.decode("utf-8").replace("2024,390,", "2024,391,"), encoding="utf-8")
         subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
         seconds, output = run(["make", "html"], "rebuild after one CSV edit (fitness_tests.csv)")
     finally:
         CSV_EDIT.write_bytes(original_csv)
-        (ROOT / "data" / "datapackage.json").write_bytes(descriptor)
+        (DATA / "datapackage.json").write_bytes(descriptor)
     results["csv_edit_html_s"] = round(seconds, 1)
     results["csv_edit_executed"] = executed(output)
     run(["make", "html"], "rebuild with the original data (not reported)")

@@ -29,9 +29,9 @@ def test_csv_edit_reexecutes_only_dependent_chapters(tmp_path):
     shutil.copytree(ROOT / "book" / "_build" / "work" / "_build" / ".jupyter_cache", copy / "book" / "_build" / "work" / "_build" / ".jupyter_cache")
     build(copy)
 
-    fitness = pd.read_csv(copy / "data" / "fitness_tests.csv", dtype=str)
+    fitness = pd.read_csv(copy / "data" / "2025" / "fitness_tests.csv", dtype=str)
     fitness.loc[fitness["year"] == "2024", "tested"] = "391"
-    fitness.to_csv(copy / "data" / "fitness_tests.csv", index=False)
+    fitness.to_csv(copy / "data" / "2025" / "fitness_tests.csv", index=False)
     subprocess.run([sys.executable, "-m", "jzreport.record"], cwd=copy, env={**os.environ, "PYTHONPATH": str(copy / "scripts")}, check=True)
 
     executed, output = build(copy)

@@ -122,3 +122,16 @@ def test_loading_a_changed_file_fails_with_its_name(data_copy):
     _rewrite_cell(data_copy / "progression.csv", 1, "applicants", "237")
     with pytest.raises(data.DataError, match="progression.csv"):
         data.load_table("progression")
+
+
+def test_edition_selects_the_data_folder():
+    import subprocess
+    import sys
+
+    probe = "from jzreport import paths; print(paths.DATA_DIR.relative_to(paths.ROOT).as_posix(), paths.EDITION)"
+    for edition, expected in [(None, "data/2025 2025"), ("2026", "data/2026 2026")]:
+        env = {k: v for k, v in __import__("os").environ.items() if k not in ("JZREPORT_EDITION", "JZREPORT_DATA_DIR")}
+        if edition:
+            env["JZREPORT_EDITION"] = edition
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout
+        assert out.strip() == expected

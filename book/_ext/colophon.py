@@ -36,11 +36,13 @@ def _build_time() -> str:
 def details() -> str:
     commit = _git("rev-parse", "HEAD") or "（不在 git 仓库中构建）"
     dirty = " ＋ 未提交的修改" if _git("status", "--porcelain", "--untracked-files=no") else ""
-    data_dir = Path(os.environ.get("JZREPORT_DATA_DIR", ROOT / "data"))
-    descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    from jzreport import paths
+
+    descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
     lines = [
         f"- 构建所依据的 git 提交：`{commit}`{dirty}",
         f"- 构建时间：{_build_time()}",
+        f"- 数据版本（年度）：`{paths.DATA_DIR.relative_to(paths.ROOT) if paths.DATA_DIR.is_relative_to(paths.ROOT) else paths.DATA_DIR}`",
         f"- Python {platform.python_version()}（{platform.system()} {platform.machine()}）",
         "",
         "```{list-table} 数据文件及其 sha256",
