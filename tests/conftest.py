@@ -4,10 +4,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import shutil
+
 import pytest
 from bs4 import BeautifulSoup
 
-from jzreport import published
+from jzreport import data, paths, published
 from jzreport.published import table_rows  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,3 +58,19 @@ def find_figure(label: str) -> list[dict]:
         if f"plotly-{label}" in figures:
             return figures[f"plotly-{label}"]
     raise AssertionError(f"no plotly figure {label!r} in the built HTML")
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of the data folder that jzreport reads, in this process and in the kernels and
+    builds it starts (JZREPORT_DATA_DIR), instead of the real one."""
+    copy = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, copy)
+    monkeypatch.setattr(paths, "DATA_DIR", copy)
+    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
+    monkeypatch.setenv("JZREPORT_DATA_DIR", str(copy))
+    data._descriptor.cache_clear()
+    data._load.cache_clear()
+    yield copy
+    data._descriptor.cache_clear()
+    data._load.cache_clear()

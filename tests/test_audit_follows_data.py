@@ -1,12 +1,11 @@
 """Changing a CSV value changes both the prose number and the audit verdict that depend on it."""
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 
 from conftest import CHAPTER_DIR
-from jzreport import data, paths, record
+from jzreport import data, record
 from notebook_runner import execute, glued, markdown_outputs
 
 
@@ -16,18 +15,12 @@ def _audit_row(markdown: str, claim: str) -> str:
     return after.split("\n* - ", 1)[0]
 
 
-def test_csv_edit_reaches_prose_and_audit(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, copy)
-    units = pd.read_csv(copy / "internship_units.csv", dtype=str)
+def test_csv_edit_reaches_prose_and_audit(data_copy):
+    units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
     units.loc[units["company"] == "川达集团", "positions"] = "17"
-    units.to_csv(copy / "internship_units.csv", index=False)
-    monkeypatch.setattr(paths, "DATA_DIR", copy)
-    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
-    data._descriptor.cache_clear()
+    units.to_csv(data_copy / "internship_units.csv", index=False)
     assert record.main() == 0  # record the deliberate edit in the copy's descriptor
     data._descriptor.cache_clear()
-    monkeypatch.setenv("JZREPORT_DATA_DIR", str(copy))
 
     chapter = execute(CHAPTER_DIR / "02-talent-cultivation.md")
     assert glued(chapter)["internship_positions_total"] == "317"

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
-from jzreport import data, paths, published, record
+from jzreport import paths, published, record
 from test_data_package import BAD_INPUTS
 
 BOOK = ROOT / "book"
@@ -24,16 +24,6 @@ def tree_digest(folder) -> str:
         digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
     return digest.hexdigest()
 
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, copy)
-    monkeypatch.setattr(paths, "DATA_DIR", copy)
-    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
-    data._descriptor.cache_clear()
-    yield copy
-    data._descriptor.cache_clear()
 
 
 def offline(command: list[str]) -> list[str]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -38,19 +37,6 @@ def test_loaded_types_follow_schema():
     assert progression["progression_rate_pct"].dtype == "float64"
     assert data.fact("graduates_2025").value == 567
 
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    """A private copy of data/ that jzreport reads instead of the real one."""
-    copy = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, copy)
-    monkeypatch.setattr(paths, "DATA_DIR", copy)
-    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
-    data._descriptor.cache_clear()
-    data._load.cache_clear()
-    yield copy
-    data._descriptor.cache_clear()
-    data._load.cache_clear()
 
 
 def _rewrite_cell(path, row, column, value):

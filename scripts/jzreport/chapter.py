@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
-from .data import fact, facts, field_decimals, field_titles, load_table
+from .data import fact, facts, field_titles, load_table
 from .figures import figure_output
 from .numbers import fmt_number, fmt_pct, fmt_signed, fmt_zh_count, share_pct
 from .prose import glue_facts, say
@@ -30,7 +30,7 @@ def figure(fig, label: str, caption: str, sources: list[str] | str, report_ref: 
 
 
 __all__ = [
-    "Markdown", "display", "fact", "facts", "field_decimals", "field_titles", "figure", "fmt_number",
+    "Markdown", "display", "fact", "facts", "field_titles", "figure", "fmt_number",
     "fmt_pct", "fmt_signed", "fmt_zh_count", "glue_facts", "load_table", "pd", "provenance_line", "report_table", "say",
     "share_pct", "show", "with_total_row",
 ]

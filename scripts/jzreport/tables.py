@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import markup, numbers, provenance
+from . import data, markup, numbers, provenance
 
 
 def format_cell(value, decimals: int | None = None) -> str:
@@ -70,9 +70,20 @@ class ReportTable:
         return self.to_myst()
 
 
+def schema_decimals(resource: str) -> dict[str, int]:
+    """Fixed decimal places the schema gives (`decimals`), by column name and by its Chinese title."""
+    titles = data.field_titles(resource)
+    places = data.field_decimals(resource)
+    return {**places, **{titles[name]: d for name, d in places.items()}}
+
+
 def report_table(frame: pd.DataFrame, caption: str, label: str, source: str | list[str], **options) -> ReportTable:
-    """Build a report table from an already-shaped DataFrame (columns named as the report prints them)."""
+    """Build a report table from an already-shaped DataFrame (columns named as the report prints them).
+
+    Numbers are printed with the decimal places their schema fixes (e.g. 96.0), unless `decimals` is given."""
     sources = [source] if isinstance(source, str) else list(source)
+    if "decimals" not in options:
+        options["decimals"] = {k: v for name in sources for k, v in schema_decimals(name).items()}
     return ReportTable(frame=frame.reset_index(drop=True), caption=caption, label=label, sources=sources, **options)
 
 
