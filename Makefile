@@ -44,7 +44,7 @@ html: system-html $(SETUP)
 
 # The printed book; after html: it reuses the HTML work folder's execution cache and is copied into the site.
 pdf: system-pdf $(SETUP) html
-	JB_PATH_OUTPUT=book/_build/work scripts/build_pdf.sh $(VENV) $(if $(STRICT),-W -n --keep-going,)
+	$(PY) -m jzreport.build pdf $(if $(STRICT),--strict,)
 
 # JupyterLab with every chapter .md opening as a notebook (jupytext, MyST) and MyST rendered (jupyterlab-myst).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings

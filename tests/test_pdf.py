@@ -82,3 +82,13 @@ def test_no_code_in_the_pdf(pdf_text):
     report = pdf_text[:guide_start] + pdf_text[colophon_start:]
     for code in ["fromjzreport", "load_table(", "report_table(", "import"]:
         assert code not in report, code
+
+
+def test_missing_glyph_check_reads_the_latex_log(tmp_path):
+    from jzreport.build import missing_glyphs
+
+    log = tmp_path / "book.log"
+    log.write_text("ok line\nMissing character: There is no 😀 (U+1F600) in font NotoSerifCJK!\n", encoding="utf-8")
+    assert missing_glyphs(log) == ["Missing character: There is no 😀 (U+1F600) in font NotoSerifCJK!"]
+    log.write_text("ok line\n", encoding="utf-8")
+    assert missing_glyphs(log) == []

@@ -1,11 +1,14 @@
 """Build the book atomically: a failed build never changes the published book.
 
-    python -m jzreport.build html [--strict]
+    python -m jzreport.build html|pdf [--strict]
 
 1. validate the data package (stop on the first invalid file, before any notebook runs);
-2. clear the execution cache if data or shared code changed (see cache_guard);
-3. build with jupyter-book into a work folder (book/_build/work, kept between builds for caching);
-4. only when everything succeeded, replace the published book/_build/html in one rename.
+2. re-execute the notebooks whose data or shared code changed (see cache_guard);
+3. build with jupyter-book into a work folder (book/_build/work, kept between builds: the HTML and
+   PDF builds share its execution cache);
+4. check the result (for the PDF: XeLaTeX found a glyph for every character);
+5. only when everything succeeded, publish: book/_build/html replaced in one rename, the PDF written
+   to book/_build/pdf/ and into the published HTML site (whose front page links to it).
 """
 from __future__ import annotations
 
@@ -22,7 +25,9 @@ from . import cache_guard, paths, validation
 BUILD_DIR = paths.BOOK_DIR / "_build"
 WORK_DIR = BUILD_DIR / "work"
 PUBLISHED_HTML = BUILD_DIR / "html"
-PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"  # written by scripts/build_pdf.sh; the HTML front page links to the PDF
+PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
+PDF_NAME = "jzjdgc-quality-report-2025.pdf"  # latex_documents target in _config.yml
+LATEX_DIR = WORK_DIR / "_build" / "latex"
 
 
 def say(message: str) -> None:
@@ -35,11 +40,21 @@ def jupyter_book(builder: str, strict: bool) -> None:
     if strict:
         command += ["-W", "-n", "--keep-going"]
     started = time.monotonic()
-    result = subprocess.run(command, cwd=paths.ROOT)
+    # XeLaTeX stops at the first error instead of waiting for an answer on the terminal.
+    env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error"}
+    result = subprocess.run(command, cwd=paths.ROOT, env=env)
     if result.returncode != 0:
         raise SystemExit(f"构建失败，已发布的书未改动 (jupyter-book {builder} failed with exit code {result.returncode}; "
                          "the published book is unchanged)")
     say(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
+
+
+def publish_file(new: Path, published: Path) -> None:
+    """Copy `new` beside `published`, then rename it into place: readers never see half a file."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    staging = published.with_name(published.name + ".new")
+    shutil.copyfile(new, staging)
+    staging.replace(published)
 
 
 def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ()) -> None:
@@ -66,22 +81,54 @@ def validate_data() -> None:
         raise SystemExit(f"数据有 {len(problems)} 处问题，未构建，已发布的书未改动 (invalid data: nothing was built)")
 
 
-def build_html(strict: bool) -> None:
+def prepare() -> None:
     validate_data()
     cache_guard.main(str(WORK_DIR / "_build"))
+
+
+def build_html(strict: bool) -> None:
+    prepare()
     say("构建 HTML (building HTML)")
     jupyter_book("html", strict)
     replace_atomically(WORK_DIR / "_build" / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
     say(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
 
+def missing_glyphs(log: Path) -> list[str]:
+    """XeLaTeX's "Missing character" lines: characters no font has (the PDF would show nothing there)."""
+    return sorted({line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+                   if "Missing character" in line})
+
+
+def build_pdf(strict: bool) -> None:
+    if shutil.which("xelatex") is None:
+        raise SystemExit("没有 xelatex (xelatex not found): scripts/install-system-deps.sh pdf")
+    prepare()
+    say("生成 PDF (building the PDF: LaTeX sources, then XeLaTeX via latexmk)")
+    built, log = LATEX_DIR / PDF_NAME, LATEX_DIR / PDF_NAME.replace(".pdf", ".log")
+    built.unlink(missing_ok=True)  # never mistake an earlier run's PDF or log for this one's
+    log.unlink(missing_ok=True)
+    jupyter_book("pdflatex", strict)
+    if not built.exists() or not log.exists():
+        raise SystemExit(f"没有生成 PDF，已发布的书未改动 (no PDF or XeLaTeX log in {LATEX_DIR.relative_to(paths.ROOT)})")
+    say("检查字形 (checking the XeLaTeX log for missing glyphs)")
+    if missing := missing_glyphs(log):
+        print("\n".join(missing[:20]), file=sys.stderr)
+        raise SystemExit("字体缺字，已发布的书未改动 (characters without a glyph, listed above; the fonts are set in "
+                         "book/_latex/jzbook.sty)")
+    publish_file(built, PUBLISHED_PDF_DIR / PDF_NAME)
+    if PUBLISHED_HTML.exists():
+        publish_file(built, PUBLISHED_HTML / PDF_NAME)
+    say(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / PDF_NAME).relative_to(paths.ROOT)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", choices=["html"])
+    parser.add_argument("target", choices=["html", "pdf"])
     parser.add_argument("--strict", action="store_true", default=bool(os.environ.get("STRICT")),
                         help="warnings are errors (default when STRICT is set)")
     args = parser.parse_args(argv)
-    build_html(args.strict)
+    {"html": build_html, "pdf": build_pdf}[args.target](args.strict)
     return 0
 
 

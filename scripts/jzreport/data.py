@@ -68,7 +68,6 @@ def check_hash(name: str) -> None:
 
 
 
-
 @lru_cache(maxsize=None)
 def _load(name: str, data_dir: str) -> pd.DataFrame:
     check_hash(name)
