@@ -5,13 +5,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SETUP := $(VENV)/.requirements-installed
-# Warnings are errors in CI (and whenever STRICT=1); --keep-going reports them all in one run.
-STRICT ?= $(if $(CI),1,)
 # The report edition to build: data/$(EDITION)/ (same schemas every year).
 EDITION ?= 2025
 export JZREPORT_EDITION := $(EDITION)
 
-.PHONY: book html pdf audit lab lab-settings check-data record-data test clean setup system-html system-pdf system-test
+.PHONY: book html pdf audit lab serve check-data record-data test clean setup system-html system-pdf system-test
 
 book: html pdf
 
@@ -40,21 +38,20 @@ record-data: $(SETUP)
 	$(PY) -m jzreport.record
 
 html: system-html $(SETUP)
-	$(PY) -m jzreport.build html $(if $(STRICT),--strict,)
+	$(PY) -m jzreport.build html
 
 # The printed book; after html: it reuses the HTML work folder's execution cache and is copied into the site.
 pdf: system-pdf $(SETUP) html
-	$(PY) -m jzreport.build pdf $(if $(STRICT),--strict,)
+	$(PY) -m jzreport.build pdf
 
 # JupyterLab with every chapter .md opening as a notebook (jupytext, MyST) and MyST rendered (jupyterlab-myst).
-LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
-lab-settings: $(SETUP)
-	mkdir -p $(LAB_SETTINGS)
-	cp scripts/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+lab: system-html $(SETUP)
+	$(PY) -m jzreport.lab
 
-lab: system-html lab-settings
-	@echo "==> JupyterLab: 双击章节文件即以笔记本打开 (double-click a chapter to open it as a notebook)"
-	$(VENV)/bin/jupyter lab --notebook-dir=book/chapters $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Live preview while editing: http://127.0.0.1:$(PORT)/, rebuilt on every save; the published book is not touched.
+PORT ?= 8000
+serve: system-html $(SETUP)
+	$(PY) -m jzreport.preview --port $(PORT)
 
 # Re-execute every chapter from scratch and compare tables, figure data and numbers with the published book.
 audit: system-html $(SETUP)

@@ -1,11 +1,13 @@
 """Build the book atomically: a failed build never changes the published book.
 
-    python -m jzreport.build html|pdf [--strict]
+    python -m jzreport.build html|pdf
 
 1. validate the data package (stop on the first invalid file, before any notebook runs);
 2. re-execute the notebooks whose data or shared code changed (see cache_guard);
 3. build with jupyter-book into a work folder (book/_build/work, kept between builds: the HTML and
-   PDF builds share its execution cache);
+   PDF builds share its execution cache). Every warning is an error (a broken reference, an unknown
+   {eval} name, a failing cell): the build goes on to find them all, then fails, printing one line per
+   problem (chapter file and line, in Chinese and English); the full log is kept in book/_build/logs/;
 4. check the result (for the PDF: XeLaTeX found a glyph for every character);
 5. only when everything succeeded, publish: book/_build/html replaced in one rename, the PDF written
    to book/_build/pdf/ and into the published HTML site (whose front page links to it).
@@ -20,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import cache_guard, paths, validation
+from . import build_report, cache_guard, paths, validation
 
 BUILD_DIR = paths.BOOK_DIR / "_build"
 WORK_DIR = BUILD_DIR / "work"
@@ -28,24 +30,40 @@ PUBLISHED_HTML = BUILD_DIR / "html"
 PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
 PDF_NAME = "jzjdgc-quality-report-2025.pdf"  # latex_documents target in _config.yml
 LATEX_DIR = WORK_DIR / "_build" / "latex"
+LOG_DIR = BUILD_DIR / "logs"
+# Lines of jupyter-book's output shown while it works (the rest goes to the log file only).
+_PROGRESS = ("reading sources...", "Executed notebook", "build succeeded",
+             "build finished with problems", "Latexmk: All targets", "Output written on")
 
 
 def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def jupyter_book(builder: str, strict: bool) -> None:
+def jupyter_book(builder: str) -> None:
+    """Run jupyter-book with warnings as errors; on failure print each problem on one line and stop."""
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.BOOK_DIR),
-               "--path-output", str(WORK_DIR), "--builder", builder]
-    if strict:
-        command += ["-W", "-n", "--keep-going"]
+               "--path-output", str(WORK_DIR), "--builder", builder, "-W", "-n", "--keep-going"]
     started = time.monotonic()
     # XeLaTeX stops at the first error instead of waiting for an answer on the terminal.
     env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error"}
-    result = subprocess.run(command, cwd=paths.ROOT, env=env)
-    if result.returncode != 0:
-        raise SystemExit(f"构建失败，已发布的书未改动 (jupyter-book {builder} failed with exit code {result.returncode}; "
-                         "the published book is unchanged)")
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = LOG_DIR / f"{builder}.log"
+    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
+            command, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, encoding="utf-8", errors="replace") as process:
+        for line in process.stdout:
+            log.write(line)
+            plain = build_report.ANSI.sub("", line).strip()
+            if any(marker in plain for marker in _PROGRESS):
+                print(f"    {plain[-110:]}", flush=True)
+    if process.returncode != 0:
+        found = build_report.problems(log_path.read_text(encoding="utf-8"))
+        print(f"\n构建失败，已发布的书未改动：{len(found) or '见日志中的'} 处问题 "
+              f"(jupyter-book {builder} failed; the published book is unchanged):", file=sys.stderr)
+        for problem in found:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(f"完整日志 (full log): {log_path.relative_to(paths.ROOT)}")
     say(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
 
 
@@ -86,10 +104,10 @@ def prepare() -> None:
     cache_guard.main(str(WORK_DIR / "_build"))
 
 
-def build_html(strict: bool) -> None:
+def build_html() -> None:
     prepare()
     say("构建 HTML (building HTML)")
-    jupyter_book("html", strict)
+    jupyter_book("html")
     replace_atomically(WORK_DIR / "_build" / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
     say(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
@@ -100,7 +118,7 @@ def missing_glyphs(log: Path) -> list[str]:
                    if "Missing character" in line})
 
 
-def build_pdf(strict: bool) -> None:
+def build_pdf() -> None:
     if shutil.which("xelatex") is None:
         raise SystemExit("没有 xelatex (xelatex not found): scripts/install-system-deps.sh pdf")
     prepare()
@@ -108,7 +126,7 @@ def build_pdf(strict: bool) -> None:
     built, log = LATEX_DIR / PDF_NAME, LATEX_DIR / PDF_NAME.replace(".pdf", ".log")
     built.unlink(missing_ok=True)  # never mistake an earlier run's PDF or log for this one's
     log.unlink(missing_ok=True)
-    jupyter_book("pdflatex", strict)
+    jupyter_book("pdflatex")
     if not built.exists() or not log.exists():
         raise SystemExit(f"没有生成 PDF，已发布的书未改动 (no PDF or XeLaTeX log in {LATEX_DIR.relative_to(paths.ROOT)})")
     say("检查字形 (checking the XeLaTeX log for missing glyphs)")
@@ -125,10 +143,8 @@ def build_pdf(strict: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=["html", "pdf"])
-    parser.add_argument("--strict", action="store_true", default=bool(os.environ.get("STRICT")),
-                        help="warnings are errors (default when STRICT is set)")
     args = parser.parse_args(argv)
-    {"html": build_html, "pdf": build_pdf}[args.target](args.strict)
+    {"html": build_html, "pdf": build_pdf}[args.target]()
     return 0
 
 

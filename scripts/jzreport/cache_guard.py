@@ -29,7 +29,7 @@ _IMPORTED = re.compile(r"\bjzreport\.(\w+)")
 def notebooks() -> list[Path]:
     """The book's MyST notebooks: Markdown files with a kernelspec in their front matter."""
     return sorted(p for p in paths.BOOK_DIR.rglob("*.md")
-                  if "_build" not in p.parts and "kernelspec:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
+                  if not {"_build", ".ipynb_checkpoints"} & set(p.parts) and "kernelspec:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
 
 
 def _data_read_by(text: str) -> set[str]:

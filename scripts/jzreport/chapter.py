@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
+from . import markup
 from .data import fact, facts, field_titles, load_table
 from .figures import figure_output
 from .numbers import fmt_number, fmt_pct, fmt_signed, fmt_zh_count, share_pct
@@ -22,10 +23,10 @@ def figure(fig, label: str, caption: str, sources: list[str] | str, report_ref: 
     """Show a plotly figure with its caption (report's figure number) and provenance line."""
     sources = [sources] if isinstance(sources, str) else sources
     display(figure_output(fig, label))
-    text = f"({label})=\n{{.figure-caption}}\n{caption}\n\n"
+    text = f"({label})=\n" + markup.note("figure-caption", caption) + "\n"
     if note:
-        text += f"{{.table-note}}\n注：{note}\n\n"
-    text += "{.provenance}\n" + provenance_line(sources, report_ref=report_ref)
+        text += markup.note("table-note", f"注：{note}") + "\n"
+    text += markup.note("provenance", provenance_line(sources, report_ref=report_ref))
     display(Markdown(text))
 
 

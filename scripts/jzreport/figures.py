@@ -3,7 +3,10 @@
 `figure_output(fig, label)` returns a display bundle with
 - `text/html`: the interactive figure (plotly.js is served once from the book's own _static folder),
 - `application/pdf`: a vector image of the same figure, made by kaleido with Debian's chromium,
-so the HTML shows the interactive figure and the PDF the static one (myst-nb picks by builder).
+- `application/vnd.plotly.v1+json`: the figure for JupyterLab, drawn there by plotly's own lab
+  extension (the book's `text/html` expects the page to carry plotly.js, which JupyterLab does not),
+so the HTML shows the interactive figure, the PDF the static one (myst-nb picks by builder; it skips
+the plotly mimetype) and JupyterLab the interactive one.
 """
 from __future__ import annotations
 
@@ -64,6 +67,9 @@ def _static_pdf(fig: go.Figure) -> bytes:
     return kaleido.calc_fig_sync(fig, opts=dict(format="pdf", width=STATIC_WIDTH, height=STATIC_HEIGHT))
 
 
+CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
+
+
 def figure_html(fig: go.Figure, label: str) -> str:
     return pio.to_html(
         plain_json(fig.to_plotly_json()),
@@ -73,7 +79,7 @@ def figure_html(fig: go.Figure, label: str) -> str:
         div_id=f"plotly-{label}",
         default_width="100%",
         default_height="420px",
-        config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]},
+        config=CONFIG,
     )
 
 
@@ -88,6 +94,7 @@ class FigureOutput:
         return {
             "text/html": figure_html(self.fig, self.label),
             "application/pdf": base64.b64encode(_static_pdf(self.fig)).decode("ascii"),
+            "application/vnd.plotly.v1+json": {**plain_json(self.fig.to_plotly_json()), "config": CONFIG},
             "text/plain": f"<figure {self.label}: {json.dumps([t.type for t in self.fig.data])}>",
         }
 

@@ -1,4 +1,4 @@
-"""Escaping text from the data for MyST Markdown, so that data can never become markup or HTML."""
+"""MyST Markdown written by code: escaped data text, and the book's classed notes."""
 from __future__ import annotations
 
 import re
@@ -14,3 +14,11 @@ def escape(text) -> str:
     """
     text = str(text).replace("\r\n", " ").replace("\n", " ")
     return _ASCII_PUNCTUATION.sub(r"\\\1", text)
+
+
+def note(css_class: str, text: str) -> str:
+    """A paragraph of the book's own with a class (provenance, table-note, figure-caption, photo-note).
+
+    `:::{div}` renders the same in the book (book/_ext/notebook_syntax.py) and in JupyterLab's MyST renderer.
+    """
+    return f":::{{div}}\n:class: {css_class}\n{text}\n:::\n"

@@ -22,7 +22,7 @@ from . import paths, published
 CHAPTER_DIR = paths.BOOK_DIR / "chapters"
 HTML_DIR = paths.BOOK_DIR / "_build" / "html"
 AUDIT_DIR = paths.BOOK_DIR / "_build" / "audit"
-_GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+_GLUE_ROLE = re.compile(r"\{(?:eval|glue(?::text)?)\}`([^`]+)`")
 _UNESCAPE = re.compile(r"\\(.)")
 
 

@@ -50,6 +50,7 @@ class ReportTable:
             ":header-rows: 1",
             f":name: {self.label}",
             ":class: report-table",
+            ":enumerated: false",  # the report's number is in the caption (no "Table 1:" in JupyterLab)
         ]
         if self.widths:
             lines.append(":widths: " + " ".join(str(w) for w in self.widths))
@@ -61,9 +62,8 @@ class ReportTable:
             lines.extend(f"  - {cell or ' '}" for cell in cells[1:])
         lines.append("```")
         lines.append("")
-        for note in self.notes:
-            lines.append(f"{{.table-note}}\n注：{note}\n")
-        lines.append("{.provenance}\n" + provenance.line(self.sources, report_ref=self.report_ref))
+        lines.extend(markup.note("table-note", f"注：{note}") for note in self.notes)
+        lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
