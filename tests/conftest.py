@@ -13,6 +13,7 @@ from jzreport import data, paths, published
 from jzreport.published import table_rows  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for people to look at
 HTML_DIR = ROOT / "book" / "_build" / "html"
 CHAPTER_DIR = ROOT / "book" / "chapters"
 SOURCE_TEXT = ROOT / "source" / "2025-quality-report.txt"
@@ -74,3 +75,15 @@ def data_copy(tmp_path, monkeypatch):
     yield copy
     data._descriptor.cache_clear()
     data._load.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (a browser download is not possible here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()

@@ -1,55 +1,146 @@
-"""Editors: JupyterLab opens each chapter .md as a notebook (jupytext) with MyST rendering."""
+"""Editors in JupyterLab, driven in chromium as an editor clicks: `make lab` (python -m jzreport.lab), open
+chapter 2 by its default viewer (as a double-click does), Run All, read what is shown, save.
+
+Screenshots of the chapter after Run All (text, a table, a figure) are saved in tests/artifacts/.
+"""
 from __future__ import annotations
 
-import json
+import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
-from conftest import CHAPTER_DIR, ROOT
+import pytest
 
-VENV_BIN = ROOT / ".venv" / "bin"
+from conftest import ARTIFACTS, CHAPTER_DIR, ROOT
 
-
-def test_lab_settings_open_markdown_as_notebooks():
-    overrides = json.loads((ROOT / "scripts" / "jupyterlab-overrides.json").read_text(encoding="utf-8"))
-    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
-    assert viewers == {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}
-
-
-def test_lab_extensions_for_jupytext_and_myst_are_enabled():
-    listing = subprocess.run([str(VENV_BIN / "jupyter"), "labextension", "list"], capture_output=True, text=True)
-    text = listing.stdout + listing.stderr
-    for extension in ["jupyterlab-jupytext", "jupyterlab-myst"]:
-        line = next(line for line in text.splitlines() if extension in line)
-        assert "enabled" in line and "OK" in line, line
+CHAPTER = CHAPTER_DIR / "02-talent-cultivation.md"
+TOKEN = "editor-test"
+EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")
+# Numbers the chapter's prose shows once its cells ran (computed from 表 4, 表 6 and reported_facts.csv).
+EXPECTED_TEXT = ["取得了省赛一等奖一项、二等奖2项、三等奖4项", "在第 62 个学雷锋纪念日", "原报告图 13：主题班会（照片未收录）"]
 
 
-def test_server_serves_a_chapter_as_a_notebook(tmp_path):
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab as `make lab` starts it, on a free port, with a fresh workspace and home."""
+    home = tmp_path_factory.mktemp("lab-home")
+    port = _free_port()
+    env = {**os.environ, "HOME": str(home), "JUPYTER_TOKEN": TOKEN}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=t", "--allow-root", f"--ServerApp.root_dir={CHAPTER_DIR}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"HOME": str(tmp_path), "PATH": str(VENV_BIN)})
+        [sys.executable, "-m", "jzreport.lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--LabApp.workspaces_dir={home / 'workspaces'}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
     try:
-        url = f"http://127.0.0.1:{port}/api/contents/02-talent-cultivation.md?type=notebook&content=1&token=t"
-        for _ in range(60):
+        for _ in range(120):
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    model = json.load(response)
+                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
                 break
             except OSError:
                 time.sleep(0.5)
         else:
-            raise AssertionError("jupyter server did not answer")
-        assert model["type"] == "notebook"
-        cells = model["content"]["cells"]
-        assert any(c["cell_type"] == "code" and "load_table" in c["source"] for c in cells)
-        assert any(c["cell_type"] == "markdown" and "2.2.2 升学逐梦" in c["source"] for c in cells)
+            raise AssertionError("JupyterLab did not start")
+        yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def chapter_after_run_all(lab, browser):
+    """Chapter 2 opened as a double-click opens it, then Run All; yields (page, console problems, file before)."""
+    before = CHAPTER.read_bytes()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.goto(f"{lab}/lab/tree/{CHAPTER.relative_to(ROOT).as_posix()}?token={TOKEN}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60_000)
+    page.wait_for_timeout(1500)
+    opened_dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty").count()
+    page.click("li.lm-MenuBar-item:has-text('运行')")
+    page.click('li[data-command="runmenu:run-all"]')
+    # Done when the last code cell has its execution count and the kernel is idle.
+    page.wait_for_function(
+        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
+        " return p.length && /\\[\\d+\\]/.test(p[p.length - 1].textContent); }", timeout=180_000)
+    page.wait_for_timeout(2000)
+    try:
+        yield page, problems, before, opened_dirty
+    finally:
+        if CHAPTER.read_bytes() != before:  # never leave a changed chapter behind
+            CHAPTER.write_bytes(before)
+        page.close()
+
+
+def _prose(page) -> str:
+    """The text of the rendered Markdown cells (jupyterlab-myst renders them in place of their source)."""
+    cells = page.locator(".jp-MarkdownCell")
+    assert cells.count() == page.locator(".jp-MarkdownCell.jp-mod-rendered").count() > 10, "every Markdown cell rendered"
+    return "\n".join(cells.locator(".jp-Cell-inputArea").all_inner_texts())
+
+
+def test_chapter_opens_as_notebook_in_chinese_unmodified(chapter_after_run_all):
+    page, problems, before, opened_dirty = chapter_after_run_all
+    assert page.locator(".jp-NotebookPanel").count() == 1, "a double-click must open the chapter as a notebook"
+    assert page.locator("li.lm-MenuBar-item", has_text="文件").count() == 1, "the interface is in Chinese"
+    assert opened_dirty == 0, "opening a chapter must not mark it modified"
+
+
+def test_run_all_shows_numbers_notes_and_tables_as_the_book(chapter_after_run_all):
+    page, problems, before, opened_dirty = chapter_after_run_all
+    prose = _prose(page)
+    for text in EXPECTED_TEXT:
+        assert text in prose
+    names = set(EVAL_NAME.findall(CHAPTER.read_text(encoding="utf-8")))
+    shown_names = sorted(name for name in names if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", prose))
+    assert len(names) > 40 and shown_names == [], f"{{eval}} names shown instead of their values: {shown_names}"
+    assert ":::" not in prose and ":class:" not in prose and "{div}" not in prose
+    outputs = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "表 4 2024 年辽宁省学生技能大赛汇总表" in outputs and "Table 1" not in outputs
+    assert "来源：原报告表 4（2.2.1 节）" in outputs
+    page.locator(".jp-OutputArea-output table").first.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "lab-chapter-02-table.png"))
+
+
+def test_run_all_draws_interactive_figures(chapter_after_run_all):
+    page, problems, before, opened_dirty = chapter_after_run_all
+    page.wait_for_selector(".jp-NotebookPanel .js-plotly-plot .main-svg", timeout=30_000)
+    figures = page.locator(".jp-NotebookPanel .js-plotly-plot")
+    assert figures.count() == 2, "chapter 2 draws 表 5 and 表 7"
+    assert page.locator(".jp-NotebookPanel .js-plotly-plot .bars path, "
+                        ".jp-NotebookPanel .js-plotly-plot .point path").count() > 4
+    figures.first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "lab-chapter-02-figure.png"))
+
+
+def test_no_console_errors(chapter_after_run_all):
+    page, problems, before, opened_dirty = chapter_after_run_all
+    assert problems == []
+
+
+def test_saving_leaves_the_chapter_unchanged(chapter_after_run_all):
+    page, problems, before, opened_dirty = chapter_after_run_all
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert CHAPTER.read_bytes() == before, "a saved chapter must be byte-identical (git diff empty)"
+
+
+def test_interface_switches_to_english(lab):
+    with urllib.request.urlopen(f"{lab}/lab/api/translations/?token={TOKEN}", timeout=10) as response:
+        import json
+
+        languages = json.load(response)["data"]
+    assert {"en", "zh_CN"} <= set(languages)

@@ -1,21 +1,71 @@
-"""Every chapter notebook executes on its own, top to bottom, in a fresh kernel (as an editor runs it)."""
+"""Every chapter runs on its own in a fresh kernel, shows in JupyterLab the numbers the book shows, and
+saves back unchanged: loaded, run and saved through the contents manager JupyterLab uses (jupytext's)."""
 from __future__ import annotations
 
-import jupytext
-import pytest
+import asyncio
+import json
+import re
 
-from conftest import CHAPTER_DIR
-from notebook_runner import execute, outputs
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from conftest import CHAPTER_DIR, ROOT
+from jzreport.lab import ChapterContentsManager
+from notebook_runner import glued
 
 CHAPTERS = sorted(CHAPTER_DIR.glob("*.md"))
+NOTEBOOKS = [*CHAPTERS, ROOT / "book" / "index.md"]
+EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")
 
 
 def test_chapters_exist():
     assert [p.stem[:2] for p in CHAPTERS] == [f"{n:02d}" for n in range(11)], "preface, chapters 1-8, the closing case and the audit"
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_executes_in_fresh_kernel(path):
-    assert jupytext.read(path).metadata["kernelspec"]["name"] == "python3"
-    notebook = execute(path)
-    assert [o for o in outputs(notebook) if o.get("output_type") == "error"] == []
+def _evaluate_in_kernel(names: list[str]) -> str:
+    """A code cell that prints what the kernel gives for each {eval} name, as JupyterLab's MyST renderer asks."""
+    return ("import json as _json\n"
+            f"print(_json.dumps({{_n: str(eval(_n)) for _n in {names!r}}}, ensure_ascii=False))")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
+    manager = ChapterContentsManager(root_dir=str(ROOT))
+    name = path.relative_to(ROOT).as_posix()
+    before = path.read_bytes()
+    model = asyncio.run(manager.get(name, content=True, type="notebook"))
+    notebook = nbformat.from_dict(model["content"])
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+    names = sorted({n for cell in notebook.cells if cell.cell_type == "markdown" for n in EVAL_NAME.findall(cell.source)})
+    probe = nbformat.v4.new_code_cell(_evaluate_in_kernel(names))
+    notebook.cells.append(probe)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook.cells.remove(probe)
+
+    # The value JupyterLab shows for {eval}`x` is the one the book pastes for it.
+    in_kernel = json.loads(probe.outputs[0]["text"])
+    book = glued(notebook)
+    assert {n: in_kernel[n] for n in names} == {n: book.get(n, "<not glued>") for n in names}
+
+    # Save as JupyterLab does after Run All (outputs, and the {eval} results jupyterlab-myst keeps in the
+    # Markdown cells' metadata); the chapter file must not change.
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and EVAL_NAME.search(cell.source):
+            cell.metadata["user_expressions"] = [
+                {"expression": n, "result": {"status": "ok", "data": {"text/plain": in_kernel[n]}}}
+                for n in EVAL_NAME.findall(cell.source)]
+    try:
+        asyncio.run(manager.save({"type": "notebook", "format": "json", "content": notebook}, name))
+        assert path.read_bytes() == before, f"saving {name} from JupyterLab would rewrite it"
+    finally:
+        path.write_bytes(before)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_text_form_is_stable(path):
+    """jupytext reads and writes each chapter as the same text (what `jupytext --test-strict` checks)."""
+    text = path.read_text(encoding="utf-8")
+    assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst") == text
