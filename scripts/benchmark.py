@@ -1,10 +1,11 @@
 """Measure build times and page weights; print them and write them to benchmark/results.json.
 
-    .venv/bin/python scripts/benchmark.py [--skip-builds]
+    .venv/bin/python scripts/benchmark.py [--skip-builds] [--only-preview]
 
 Build times (on this machine): clean `make html`; rebuild after a prose-only edit; rebuild after one CSV
-edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). The edits are made
-in the working tree and reverted afterwards. Page weights: the bytes a reader's browser downloads on a
+edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). Live preview
+(`make serve`): from saving a prose edit, and a CSV edit with its recorded sha256, to the served page
+showing it. The edits are made in the working tree and reverted afterwards. Page weights: the bytes a reader's browser downloads on a
 first visit of each page (HTML, scripts, styles, fonts, images), as served and gzip-compressed, measured
 in headless chromium.
 """
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +40,7 @@ CSV_EDIT = DATA / "fitness_tests.csv"
 def run(command: list[str], label: str) -> tuple[float, str]:
     print(f"--> {label}: {' '.join(command)}", flush=True)
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "STRICT": ""})
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.monotonic() - started
     if result.returncode != 0:
         sys.exit(f"{label} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -47,7 +49,7 @@ def run(command: list[str], label: str) -> tuple[float, str]:
 
 
 def executed(output: str) -> list[str]:
-    return sorted(set(re.findall(r"/book/([\w/-]+)\.md: Executing notebook", output)))
+    return sorted(set(re.findall(r"/book/([\w/-]+)\.md: Executed notebook", output)))
 
 
 def measure_builds() -> dict:
@@ -82,6 +84,62 @@ def measure_builds() -> dict:
     shutil.rmtree(ROOT / "book" / "_build", ignore_errors=True)
     seconds, _ = run(["make", "pdf"], "clean make pdf (HTML, then PDF)")
     results["clean_pdf_s"] = round(seconds, 1)
+    return results
+
+
+def _served(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _seconds_until(url: str, text: str, limit: float = 120) -> float:
+    started = time.monotonic()
+    while text not in _served(url):
+        if time.monotonic() - started > limit:
+            sys.exit(f"the preview did not show {text!r} at {url} within {limit:.0f} s")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def measure_preview() -> dict:
+    """`make serve`: seconds from a saved edit to the served page showing it (the page's own reload adds
+    the browser's load time on top)."""
+    port = 8799
+    server = subprocess.Popen([PY, "-m", "jzreport.preview", "--port", str(port)], cwd=ROOT, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = {}
+    prose_page = f"http://127.0.0.1:{port}/chapters/08-challenges.html"
+    data_page = f"http://127.0.0.1:{port}/chapters/02-talent-cultivation.html"
+    original, original_csv = PROSE_EDIT.read_text(encoding="utf-8"), CSV_EDIT.read_bytes()
+    descriptor = (DATA / "datapackage.json").read_bytes()
+    try:
+        results["preview_first_build_s"] = round(_seconds_until(prose_page, "总结成绩的同时", 600), 1)
+        time.sleep(3)
+        prose = []
+        for attempt in range(3):
+            marker = f"预览计时{attempt}"
+            PROSE_EDIT.write_text(original.replace("总结成绩的同时", marker + "总结成绩的同时", 1), encoding="utf-8")
+            prose.append(_seconds_until(prose_page, marker))
+            time.sleep(3)
+        results["preview_prose_edit_s"] = round(max(prose), 2)
+        PROSE_EDIT.write_text(original, encoding="utf-8")
+        time.sleep(4)
+        assert "<p>391</p>" not in _served(data_page)
+        CSV_EDIT.write_text(original_csv.decode("utf-8").replace("2024,390,", "2024,391,"), encoding="utf-8")
+        subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
+        results["preview_csv_edit_s"] = round(_seconds_until(data_page, "<p>391</p>", 300), 1)
+    finally:
+        PROSE_EDIT.write_text(original, encoding="utf-8")
+        CSV_EDIT.write_bytes(original_csv)
+        (DATA / "datapackage.json").write_bytes(descriptor)
+        time.sleep(2)
+        os.killpg(server.pid, 15)
+        server.wait()
+    for key, value in results.items():
+        print(f"    {key}: {value}", flush=True)
     return results
 
 
@@ -125,17 +183,25 @@ def measure_pages() -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Measure build times and page weights.")
     parser.add_argument("--skip-builds", action="store_true", help="only measure the pages of the current build")
+    parser.add_argument("--only-preview", action="store_true", help="only measure the live preview (make serve)")
     args = parser.parse_args()
     results = {"machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
                "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    if args.only_preview:
+        previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        results = {**previous, **measure_preview()}
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return 0
     if not args.skip_builds:
         results.update(measure_builds())
+        results.update(measure_preview())
     results["pages"] = measure_pages()
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     print("\nBuild times (seconds):")
-    for key in ["clean_html_s", "prose_edit_html_s", "csv_edit_html_s", "clean_pdf_s"]:
+    for key in ["clean_html_s", "prose_edit_html_s", "csv_edit_html_s", "clean_pdf_s", "preview_first_build_s",
+                "preview_prose_edit_s", "preview_csv_edit_s"]:
         if key in results:
             print(f"  {key:20s} {results[key]:>7}")
     if "csv_edit_executed" in results:

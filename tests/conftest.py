@@ -70,11 +70,9 @@ def data_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "DATA_DIR", copy)
     monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
     monkeypatch.setenv("JZREPORT_DATA_DIR", str(copy))
-    data._descriptor.cache_clear()
-    data._load.cache_clear()
+    data.clear_caches()
     yield copy
-    data._descriptor.cache_clear()
-    data._load.cache_clear()
+    data.clear_caches()
 
 
 @pytest.fixture(scope="module")

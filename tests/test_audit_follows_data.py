@@ -20,7 +20,7 @@ def test_csv_edit_reaches_prose_and_audit(data_copy):
     units.loc[units["company"] == "川达集团", "positions"] = "17"
     units.to_csv(data_copy / "internship_units.csv", index=False)
     assert record.main() == 0  # record the deliberate edit in the copy's descriptor
-    data._descriptor.cache_clear()
+    data.clear_caches()
 
     chapter = execute(CHAPTER_DIR / "02-talent-cultivation.md")
     assert glued(chapter)["internship_positions_total"] == "317"

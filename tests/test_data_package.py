@@ -90,6 +90,42 @@ def test_bad_input_is_named(case, data_copy):
     assert any(all(part in p for part in expected) for p in problems), (case, problems)
 
 
+def _edit_descriptor(folder, change):
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor["resources"])
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+# Malformed descriptor entries (as an editor adding a table might leave them): each is named, never a traceback.
+BAD_DESCRIPTORS = {
+    "missing-name": (lambda d: _edit_descriptor(d, lambda r: r[6].pop("name")),
+                     ["datapackage.json", "第 7 项", "fitness_tests.csv", "缺少 \"name\"", "missing \"name\""]),
+    "missing-path": (lambda d: _edit_descriptor(d, lambda r: r[1].pop("path")), ["第 2 项", "缺少 \"path\""]),
+    "missing-schema": (lambda d: _edit_descriptor(d, lambda r: r[2].pop("schema")), ["第 3 项", "缺少 \"schema\""]),
+    "unknown-type": (lambda d: _edit_descriptor(d, lambda r: r[4]["schema"]["fields"][1].update(type="int")),
+                     ["第 5 项", "列 applicants", "'int'"]),
+    "path-outside": (lambda d: _edit_descriptor(d, lambda r: r[0].update(path="../majors.csv")), ["第 1 项", "不能含 .."]),
+    "invalid-json": (lambda d: _edit_text(d / "datapackage.json", '"resources": [', '"resources": [,'),
+                     ["datapackage.json", "不是有效的 JSON", "第 "]),
+}
+
+
+@pytest.mark.parametrize("command", ["validation", "record"])
+@pytest.mark.parametrize("case", BAD_DESCRIPTORS, ids=str)
+def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
+    import subprocess
+    import sys
+
+    BAD_DESCRIPTORS[case][0](data_copy)
+    before = (data_copy / "datapackage.json").read_bytes()
+    result = subprocess.run([sys.executable, "-m", f"jzreport.{command}"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr, result.stderr
+    assert any(all(part in line for part in BAD_DESCRIPTORS[case][1]) for line in result.stderr.splitlines()), result.stderr
+    assert (data_copy / "datapackage.json").read_bytes() == before, "nothing recorded"
+
+
 def test_utf8_bom_is_accepted(data_copy):
     path = data_copy / "majors.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
@@ -100,7 +136,7 @@ def test_utf8_bom_is_accepted(data_copy):
         if resource["path"] == "majors.csv":
             resource["hash"] = "sha256:" + data.sha256_of(path)
     (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    data._descriptor.cache_clear()
+    data.clear_caches()
     assert list(data.load_table("majors").columns)[0] == "seq"
 
 

@@ -12,7 +12,9 @@ from jzreport import data
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
-# Report caption prefix -> HTML table label. Every numbered table of the report is in the book.
+# Report caption prefix -> HTML table label. Every numbered table of the report is in the book. Only tables
+# printed in the report (found in the source text by their caption) belong here; CSV_TABLES below checks
+# every table against its CSV, the book's own tables included.
 REPORT_TABLES = {
     "表 1": "tbl-majors",
     "表 2": "tbl-enrolment",
@@ -39,7 +41,10 @@ REPORT_TABLES = {
 def source_table_block(prefix: str) -> list[str]:
     """The lines of a table in the source text: after its caption, the tab-separated lines (blank lines skipped)."""
     lines = SOURCE_TEXT.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(prefix + " ") and "\t" not in line)
+    start = next((i for i, line in enumerate(lines) if line.startswith(prefix + " ") and "\t" not in line), None)
+    assert start is not None, (
+        f"原报告文本中没有表题以 “{prefix} ” 开头的表 (no caption starting with {prefix!r} in {SOURCE_TEXT.name}): "
+        "REPORT_TABLES lists only tables the report prints; a table of the book's own goes in CSV_TABLES only")
     block = []
     for line in lines[start + 1:]:
         if not line.strip():

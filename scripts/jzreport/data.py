@@ -34,6 +34,12 @@ def descriptor() -> dict:
     return _descriptor(str(paths.DESCRIPTOR))
 
 
+def clear_caches() -> None:
+    """Forget the descriptor and tables read so far (after the files changed on disk)."""
+    _descriptor.cache_clear()
+    _load.cache_clear()
+
+
 def resources() -> dict[str, dict]:
     """The descriptor's resources keyed by file stem (e.g. 'majors')."""
     return {Path(r["path"]).stem: r for r in descriptor()["resources"]}

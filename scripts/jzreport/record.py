@@ -11,13 +11,13 @@ from . import data, paths, validation
 
 
 def main() -> int:
-    descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
     problems = [p for p in validation.validate_package() if "sha256" not in p.message]
     if problems:
         print("数据有问题，未记录新版本 (data invalid, nothing recorded):", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
+    descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
     changed = []
     for resource in descriptor["resources"]:
         path = paths.DATA_DIR / resource["path"]

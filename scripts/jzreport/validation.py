@@ -6,6 +6,8 @@ frictionless against the schemas in datapackage.json; the sha256 of each file ag
 """
 from __future__ import annotations
 
+import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,9 +170,70 @@ def _unlisted_files() -> list[Problem]:
     ]
 
 
+# What each resource of datapackage.json needs, and what it is for (the editor's guide shows an example).
+_RESOURCE_KEYS = {
+    "name": "数据文件的名字：小写英文、数字和连字符，通常是文件名把 _ 换成 -，例如 fitness-tests (lowercase, digits, -)",
+    "path": "CSV 文件名，例如 majors.csv (the CSV file name)",
+    "title": "中文表题 (the Chinese title)",
+    "schema": "各列的说明：{\"fields\": [{\"name\": …, \"type\": …, \"title\": …}, …]} (the columns)",
+}
+_FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "year")
+_NAME = re.compile(r"^[-a-z0-9._]+$")  # the Data Package rule for names
+
+
+def _resource_problems(number: int, resource, shown: str) -> list[Problem]:
+    if not isinstance(resource, dict):
+        return [Problem(shown, f"resources 第 {number} 项不是对象 (resource {number} is not an object)")]
+    label = f"resources 第 {number} 项 (resource {number}{', ' + resource['path'] if isinstance(resource.get('path'), str) else ''})"
+    problems = [Problem(shown, f"{label} 缺少 \"{key}\"：{meaning} (missing \"{key}\")")
+                for key, meaning in _RESOURCE_KEYS.items() if key not in resource]
+    path, name = resource.get("path"), resource.get("name")
+    if isinstance(path, str):
+        if path.startswith("/") or ".." in Path(path).parts or not path.endswith(".csv"):
+            problems.append(Problem(shown, f"{label}: \"path\" 应是本文件夹中的 CSV 文件名，不能含 .. 或以 / 开头 "
+                                           f"(path must be a CSV file name inside the data folder, found {path!r})"))
+    if isinstance(name, str) and not _NAME.match(name):
+        problems.append(Problem(shown, f"{label}: \"name\" 只能用小写英文字母、数字、连字符和点 (name: lowercase letters, digits, -, .; found {name!r})"))
+    fields = resource.get("schema", {}).get("fields") if isinstance(resource.get("schema"), dict) else None
+    if "schema" in resource and not (isinstance(fields, list) and fields):
+        problems.append(Problem(shown, f"{label}: \"schema\" 应有非空的 \"fields\" 列表 (schema needs a non-empty fields list)"))
+    for column, field in enumerate(fields or [], 1):
+        if not isinstance(field, dict) or "name" not in field:
+            problems.append(Problem(shown, f"{label}: 第 {column} 列缺少 \"name\" (field {column} has no name)"))
+        elif field.get("type") not in _FIELD_TYPES:
+            problems.append(Problem(shown, f"{label}: 列 {field['name']} 的 \"type\" 应是 {', '.join(_FIELD_TYPES)} 之一，"
+                                           f"现为 {field.get('type')!r} (field type missing or unknown)"))
+    return problems
+
+
+def descriptor_problems() -> list[Problem]:
+    """Problems of datapackage.json itself (JSON syntax, a resource without name, path, title or schema, ...),
+    checked before any CSV is read: without them the data cannot even be found."""
+    shown = _display(paths.DESCRIPTOR)
+    if not paths.DESCRIPTOR.exists():
+        return [Problem(shown, "文件不存在 (the data package descriptor is missing)")]
+    try:
+        descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return [Problem(shown, "不是 UTF-8 编码 (not UTF-8)")]
+    except json.JSONDecodeError as error:
+        return [Problem(shown, f"不是有效的 JSON：{error.msg}（常见原因：少了逗号、多了逗号或引号不配对） "
+                               f"(invalid JSON: {error.msg})", row=error.lineno, column=f"字符 {error.colno}")]
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [Problem(shown, "缺少 \"resources\" 列表 (no resources list)")]
+    problems = [p for number, resource in enumerate(resources, 1) for p in _resource_problems(number, resource, shown)]
+    names = [r.get("name") for r in resources if isinstance(r, dict)]
+    problems += [Problem(shown, f"数据文件名字 {n!r} 重复 (duplicate resource name)") for n in sorted({n for n in names if names.count(n) > 1})]
+    return problems
+
+
 def validate_package(progress=None) -> list[Problem]:
-    """All problems of the data package (empty when it is valid)."""
-    problems = []
+    """All problems of the data package (empty when it is valid). The descriptor is checked first."""
+    data.clear_caches()
+    problems = descriptor_problems()
+    if problems:
+        return problems
     for resource in data.descriptor()["resources"]:
         found = validate_resource(resource)
         if progress:
@@ -180,8 +243,7 @@ def validate_package(progress=None) -> list[Problem]:
 
 
 def main() -> int:
-    resources = data.descriptor()["resources"]
-    print(f"校验数据包 (validating data package): {len(resources)} 个文件 in {_display(paths.DATA_DIR)}", flush=True)
+    print(f"校验数据包 (validating data package) in {_display(paths.DATA_DIR)}", flush=True)
     problems = validate_package(progress=lambda line: print("  " + line, flush=True))
     if problems:
         print(f"\n数据有 {len(problems)} 处问题 (data package invalid, {len(problems)} problem(s)):", file=sys.stderr)
