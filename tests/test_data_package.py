@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import json
 
 import pandas as pd
@@ -157,3 +158,24 @@ def test_edition_selects_the_data_folder():
             env["JZREPORT_EDITION"] = edition
         out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout
         assert out.strip() == expected
+
+
+def test_frictionless_validates_the_package():
+    """The standard's own validator accepts the package as a tabular data package, every row checked."""
+    import subprocess
+    import sys
+
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run([str(frictionless), "validate", "--json", str(paths.DESCRIPTOR)], capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0 and report["valid"], result.stdout[-3000:]
+    tasks = report["tasks"]
+    assert len(tasks) == len(data.descriptor()["resources"]) and all(t["valid"] for t in tasks)
+    assert all(t["stats"]["rows"] > 0 for t in tasks), "rows were read and checked"
+
+
+def test_descriptor_paths_stay_inside_the_repository():
+    descriptor = data.descriptor()
+    for entry in [*descriptor["resources"], *descriptor.get("sources", [])]:
+        path = entry.get("path", "")
+        assert "://" in path or (".." not in Path(path).parts and not path.startswith("/")), path

@@ -54,9 +54,9 @@ def jupyter_book(builder: str) -> None:
             text=True, encoding="utf-8", errors="replace") as process:
         for line in process.stdout:
             log.write(line)
-            plain = build_report.ANSI.sub("", line).strip()
+            plain = build_report.ANSI.sub("", line).strip().replace(f"{paths.ROOT}/", "")
             if any(marker in plain for marker in _PROGRESS):
-                print(f"    {plain[-110:]}", flush=True)
+                print(f"    {plain}", flush=True)
     if process.returncode != 0:
         found = build_report.problems(log_path.read_text(encoding="utf-8"))
         print(f"\n构建失败，已发布的书未改动：{len(found) or '见日志中的'} 处问题 "
