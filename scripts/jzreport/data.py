@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,8 +92,28 @@ def _load(name: str, data_dir: str) -> pd.DataFrame:
     return frame
 
 
+_reading: list[set[str]] = []  # open `recording()` blocks
+
+
+@contextmanager
+def recording():
+    """Within the block, collect the names of the data files read (load_table, facts) into the yielded set."""
+    read: set[str] = set()
+    _reading.append(read)
+    try:
+        yield read
+    finally:
+        _reading.remove(read)
+
+
+def _note_read(name: str) -> None:
+    for read in _reading:
+        read.add(name)
+
+
 def load_table(name: str) -> pd.DataFrame:
     """The named CSV as a DataFrame typed by its schema (a copy: chapters may change it freely)."""
+    _note_read(name)
     return _load(name, str(paths.DATA_DIR)).copy()
 
 
@@ -119,6 +140,7 @@ class Fact:
 
 
 def facts() -> dict[str, Fact]:
+    _note_read("reported_facts")
     check_hash("reported_facts")
     raw = pd.read_csv(path_of("reported_facts"), dtype="string", keep_default_na=False, encoding="utf-8-sig")
     return {
