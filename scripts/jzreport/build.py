@@ -10,7 +10,11 @@
    problem (chapter file and line, in Chinese and English); the full log is kept in book/_build/logs/;
 4. check the result (for the PDF: XeLaTeX found a glyph for every character);
 5. only when everything succeeded, publish: book/_build/html replaced in one rename, the PDF written
-   to book/_build/pdf/ and into the published HTML site (whose front page links to it).
+   to book/_build/pdf/ and into the published HTML site (whose front page links to it), with a
+   SHA256SUMS of every published file (`sha256sum -c SHA256SUMS` in the site checks them).
+
+Builds are reproducible: the build time is the commit's (SOURCE_DATE_EPOCH, unless already set), so two
+builds of the same commit, in any folder at any time, publish byte-identical files.
 """
 from __future__ import annotations
 
@@ -31,6 +35,10 @@ PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
 PDF_NAME = "jzjdgc-quality-report-2025.pdf"  # latex_documents target in _config.yml
 LATEX_DIR = WORK_DIR / "_build" / "latex"
 LOG_DIR = BUILD_DIR / "logs"
+CHECKSUMS = "SHA256SUMS"
+# Sphinx's own bookkeeping for incremental builds (a hash of the configuration, absolute paths included):
+# not part of the book, and it would differ between two checkouts of the same commit.
+UNPUBLISHED = (".buildinfo",)
 # Lines of jupyter-book's output shown while it works (the rest goes to the log file only).
 _PROGRESS = ("reading sources...", "Executed notebook", "build succeeded",
              "build finished with problems", "Latexmk: All targets", "Output written on")
@@ -46,7 +54,7 @@ def jupyter_book(builder: str) -> None:
                "--path-output", str(WORK_DIR), "--builder", builder, "-W", "-n", "--keep-going"]
     started = time.monotonic()
     # XeLaTeX stops at the first error instead of waiting for an answer on the terminal.
-    env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error"}
+    env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error", **reproducible_time()}
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{builder}.log"
     with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
@@ -67,6 +75,29 @@ def jupyter_book(builder: str) -> None:
     say(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
 
 
+def reproducible_time() -> dict[str, str]:
+    """SOURCE_DATE_EPOCH: the time of the commit being built (Sphinx's dates, the colophon, XeTeX's PDF dates
+    with FORCE_SOURCE_DATE), unless the caller set one. Outside git, the build's own time."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=paths.ROOT, capture_output=True, text=True)
+        epoch = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else str(int(time.time()))
+    return {"SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1"}
+
+
+def write_checksums(site: Path) -> Path:
+    """SHA256SUMS of every file of the site (sorted, `sha256sum` format), written last and atomically."""
+    import hashlib
+
+    lines = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS):
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(site).as_posix()}\n")
+    staging = site / f"{CHECKSUMS}.new"
+    staging.write_text("".join(lines), encoding="utf-8")
+    staging.replace(site / CHECKSUMS)
+    return site / CHECKSUMS
+
+
 def publish_file(new: Path, published: Path) -> None:
     """Copy `new` beside `published`, then rename it into place: readers never see half a file."""
     published.parent.mkdir(parents=True, exist_ok=True)
@@ -80,9 +111,10 @@ def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ())
     staging = published.with_name(published.name + ".new")
     previous = published.with_name(published.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(new, staging)
+    shutil.copytree(new, staging, ignore=shutil.ignore_patterns(*UNPUBLISHED))
     for extra in extra_files:
         shutil.copy2(extra, staging / extra.name)
+    write_checksums(staging)
     shutil.rmtree(previous, ignore_errors=True)
     if published.exists():
         published.rename(previous)
@@ -137,6 +169,7 @@ def build_pdf() -> None:
     publish_file(built, PUBLISHED_PDF_DIR / PDF_NAME)
     if PUBLISHED_HTML.exists():
         publish_file(built, PUBLISHED_HTML / PDF_NAME)
+        write_checksums(PUBLISHED_HTML)
     say(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / PDF_NAME).relative_to(paths.ROOT)}")
 
 
