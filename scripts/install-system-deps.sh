@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the book needs (when run as root), or name them and stop.
 #   usage: scripts/install-system-deps.sh html|pdf|test
-# html: chromium and CJK fonts (static figure images via kaleido); pdf: + XeLaTeX with Chinese support;
+# html: chromium and CJK fonts (static figure images via kaleido; WenQuanYi Micro Hei is the charts' font in
+# the PDF, a TrueType font whose text extracts correctly); pdf: + XeLaTeX with Chinese support;
 # test: everything, plus iproute2/util-linux (the tests build offline in a network namespace).
 set -euo pipefail
-html=(chromium fonts-noto-cjk fonts-dejavu-core)
+html=(chromium fonts-noto-cjk fonts-wqy-microhei fonts-dejavu-core)
 test=(iproute2 util-linux)
 pdf=(texlive-xetex texlive-lang-chinese texlive-latex-extra texlive-fonts-recommended texlive-plain-generic latexmk poppler-utils)
 case "${1:-test}" in

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import all_pages, chapter_pages, soup_of
+import subprocess
+
+from conftest import ROOT, all_pages, chapter_pages, soup_of, table_rows
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 
@@ -127,3 +129,48 @@ def test_every_page_weighs_under_1_mb_gzipped(html_dir):
         files = {(page.parent / ref.split("?")[0]).resolve() for ref in refs}
         total = gz(page) + sum(gz(f) for f in files if f.is_file())
         assert total < 1_000_000, f"{page.name}: {total / 1024:.0f} KB gzipped"
+
+
+def test_every_stated_number_links_to_its_row_and_verdict(html_dir):
+    """Tap a number the report states, land on its entry: value, sentence, data row with sha256, verdict."""
+    from jzreport import data
+    from jzreport.number_sources import label
+
+    entries = {div["id"]: div.get_text(" ", strip=True) for div in soup_of(html_dir / "numbers.html").select("div.fact-source")}
+    facts = data.facts()
+    assert len(entries) == len(facts)
+    sha = data.recorded_sha256("reported_facts")[:12]
+    for row, fact in enumerate(facts.values(), start=2):
+        text = entries[label(fact.key)]
+        assert fact.statement in text and f"第 {row} 行" in text and sha in text and "核查" in text, fact.key
+    chapter_1 = (ROOT / "book" / "chapters" / "01-school-overview.md").read_text(encoding="utf-8")
+    stated = [key for key in re.findall(r"\{eval\}`([^`]+)`", chapter_1) if key in facts]
+    links = soup_of(html_dir / "chapters" / "01-school-overview.html").select("a.number-source")
+    assert len(links) == len(stated) > 20
+    for link in links:
+        page, anchor = link["href"].split("#")
+        assert page == "../numbers.html" and anchor in entries
+        assert link.select_one("span.pasted-text").get_text() in entries[anchor]
+
+
+def test_published_checksums_cover_every_file(html_dir):
+    result = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=html_dir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    listed = {line.split("  ", 1)[1] for line in (html_dir / "SHA256SUMS").read_text(encoding="utf-8").splitlines()}
+    files = {p.relative_to(html_dir).as_posix() for p in html_dir.rglob("*") if p.is_file() and p.name != "SHA256SUMS"}
+    assert listed == files and "index.html" in listed and "audit/audit.csv" in listed
+
+
+def test_audit_is_published_as_data(html_dir):
+
+    records = json.loads((html_dir / "audit" / "audit.json").read_text(encoding="utf-8"))
+    rows = sum(len(table_rows(t)) - 1 for t in soup_of(html_dir / "chapters" / "10-audit.html").select("table")
+               if (t.get("id") or "") in {f"tbl-audit-{n}" for n in range(2, 6)})
+    assert len(records) == rows > 50
+    first = records[0]
+    assert {"id", "section", "claim", "stated", "recomputed", "verdict", "data_files"} <= set(first)
+    assert all(len(f["sha256"]) == 64 for f in first["data_files"])
+    csv_text = (html_dir / "audit" / "audit.csv").read_bytes()
+    assert csv_text.startswith(b"\xef\xbb\xbf") and len(csv_text.decode("utf-8-sig").splitlines()) == len(records) + 1
+    links = [a["href"] for a in soup_of(html_dir / "chapters" / "10-audit.html").find_all("a", href=True)]
+    assert "../audit/audit.csv" in links and "../audit/audit.json" in links

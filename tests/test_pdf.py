@@ -92,3 +92,17 @@ def test_missing_glyph_check_reads_the_latex_log(tmp_path):
     assert missing_glyphs(log) == ["Missing character: There is no 😀 (U+1F600) in font NotoSerifCJK!"]
     log.write_text("ok line\n", encoding="utf-8")
     assert missing_glyphs(log) == []
+
+
+def test_chart_text_extracts_as_the_right_characters(pdf_text):
+    """The charts' labels are searchable text: no CJK radical code points stand in for characters."""
+    radicals = sorted({c for c in pdf_text if 0x2E80 <= ord(c) <= 0x2FDF})
+    assert radicals == [], f"radical forms in the PDF text: {''.join(radicals)}"
+    assert "女生" in pdf_text and "汽车运用与维修" in pdf_text
+
+
+def test_pdf_carries_xmp_metadata():
+    xmp = PdfReader(PDF).xmp_metadata
+    assert xmp is not None, "no XMP metadata"
+    assert "锦州市机电工程学校" in "".join(xmp.dc_title.values()) and "锦州市机电工程学校" in "".join(xmp.dc_creator)
+    assert "zh-CN" in xmp.dc_language

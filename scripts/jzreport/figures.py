@@ -19,6 +19,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+# The printed book's chart images: Chrome (kaleido) embeds a CJK OpenType font as Type 3 glyphs whose text
+# extracts as CJK radicals (女 -> ⼥); a TrueType font is embedded as a CID font with a correct ToUnicode
+# map, so the charts' text in the PDF can be searched and copied. Debian: fonts-wqy-microhei.
+STATIC_FONT_FAMILY = "WenQuanYi Micro Hei"
 PALETTE = ["#1f5fa8", "#e07b24", "#3a9b5b", "#c0392b", "#7b5ea7", "#8c6d31", "#17becf", "#7f7f7f"]
 STATIC_WIDTH, STATIC_HEIGHT = 800, 450
 
@@ -64,7 +68,8 @@ def _static_pdf(fig: go.Figure) -> bytes:
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _kaleido_started = True
-    return kaleido.calc_fig_sync(fig, opts=dict(format="pdf", width=STATIC_WIDTH, height=STATIC_HEIGHT))
+    static = go.Figure(fig).update_layout(font_family=STATIC_FONT_FAMILY)
+    return kaleido.calc_fig_sync(static, opts=dict(format="pdf", width=STATIC_WIDTH, height=STATIC_HEIGHT))
 
 
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
