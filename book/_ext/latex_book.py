@@ -18,6 +18,9 @@ when switching builders.
   numbers live in the captions, not in LaTeX); a short one stays in one piece.
 - A figure's caption, and the notes and provenance line under a table or figure, stay on the page
   of that table or figure.
+- The PDF's XMP metadata (hyperxmp, loaded by _latex/jzbook.sty) carries the build time of the commit
+  (SOURCE_DATE_EPOCH) and identifiers derived from it, not the clock: two builds of one commit give the
+  same bytes.
 - The root document (the HTML front page) contributes only its toctree: the PDF has its own title
   page (`_latex/jzbook.sty`).
 """
@@ -279,8 +282,29 @@ def _use_book_translator(app) -> None:
         app.set_translator("latex", BookLaTeXTranslator, override=True)
 
 
+def _reproducible_xmp(app, config) -> None:
+    """XMP dates and ids from SOURCE_DATE_EPOCH (hyperxmp would take the LaTeX log's time and a fresh id)."""
+    import os
+    import time
+    import uuid
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return
+    moment = time.strftime("D:%Y%m%d%H%M%SZ", time.gmtime(int(epoch)))
+    title = config.project or config.html_title or "book"
+    document = uuid.uuid5(uuid.NAMESPACE_URL, f"jzreport:{title}")
+    instance = uuid.uuid5(document, epoch)
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + (
+        f"\n\\hypersetup{{pdfcreationdate={{{moment}}}, pdfmoddate={{{moment}}}, pdfmetadate={{{moment}}}, "
+        f"pdfdocumentid={{uuid:{document}}}, pdfinstanceid={{uuid:{instance}}}}}")
+    config.latex_elements = elements
+
+
 def setup(app):
     app.add_post_transform(PrintOnlyContent)
+    app.connect("config-inited", _reproducible_xmp)
     app.connect("builder-inited", _use_book_translator, priority=400)
     app.connect("config-inited", _root_document_toctree_only, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
