@@ -297,7 +297,7 @@ def _reproducible_xmp(app, config) -> None:
     instance = uuid.uuid5(document, epoch)
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + (
-        f"\n\\hypersetup{{pdfcreationdate={{{moment}}}, pdfmoddate={{{moment}}}, pdfmetadate={{{moment}}}, "
+        f"\n\\hypersetup{{pdfcreationdate={{{moment}}}, pdfmoddate={{{moment}}}, pdfmetadate={{{moment}}}, pdfdate={{{moment}}}, "
         f"pdfdocumentid={{uuid:{document}}}, pdfinstanceid={{uuid:{instance}}}}}")
     config.latex_elements = elements
 
