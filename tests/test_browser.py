@@ -125,3 +125,31 @@ def test_pdf_download_link_works(browser, site):
     assert response.status == 200
     assert response.body()[:5] == b"%PDF-" and len(response.body()) > 100_000
     page.close()
+
+
+TABLE_SHAPES = """() => [...document.querySelectorAll('article table')].map(t => {
+  const size = parseFloat(getComputedStyle(t.querySelector('td, th') || t).fontSize);
+  const cells = [...t.rows].flatMap(r => [...r.cells].filter(c => c.colSpan === 1));
+  return {id: t.id, narrowest: Math.min(...cells.map(c => c.getBoundingClientRect().width)) / size,
+          tallest: Math.max(...[...t.rows].map(r => r.getBoundingClientRect().height))};
+})"""
+
+
+def test_phone_tables_keep_readable_columns(browser, site):
+    """At 390 px every table keeps columns of at least four characters (wide ones scroll sideways in their
+    own box) and no row grows into a column of single characters; the page itself never scrolls sideways."""
+    problems = []
+    for path in all_pages():
+        page, _ = open_page(browser, f"{site}/{relative(path)}", PHONE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, relative(path)
+        for table in page.evaluate(TABLE_SHAPES):
+            if table["narrowest"] < 4 or table["tallest"] > 360:
+                problems.append(f"{relative(path)} {table['id']}: narrowest column {table['narrowest']:.1f} characters, "
+                                f"tallest row {table['tallest']:.0f} px")
+        if relative(path) in ("index.html", "chapters/10-audit.html"):
+            ARTIFACTS.mkdir(exist_ok=True)
+            table_id = "tbl-scorecard" if relative(path) == "index.html" else "tbl-audit-2"
+            page.locator(f"#{table_id}").scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / f"phone-{path.stem}-table.png"))
+        page.close()
+    assert problems == [], "\n".join(problems)

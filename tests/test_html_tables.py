@@ -145,7 +145,7 @@ def test_front_page_scorecard_is_computed_and_linked(html_dir):
     assert rows["开设专业"][0] == f"{len(data.load_table('majors'))} 个"
     assert rows["职业技能等级认定"][0] == f"{data.load_table('certification_batches')['attendances'].sum()} 人次"
     progression = data.load_table("progression").set_index("year")
-    assert rows["升学班录取率（表 5）"][1] == f"+{progression.loc[2025, 'progression_rate_pct'] - progression.loc[2024, 'progression_rate_pct']:.2f} 个百分点"
+    assert rows["升学率（表 5）"][1] == f"+{progression.loc[2025, 'progression_rate_pct'] - progression.loc[2024, 'progression_rate_pct']:.2f} 个百分点"
     links = [a["href"] for a in table.find_all("a")]
     assert any("10-audit.html#sec-audit-numbers" in href for href in links)
     assert any("01-school-overview.html#tbl-majors" in href for href in links)

@@ -251,21 +251,23 @@ class AuditLedger:
                 INCONSISTENT: sum(check.verdict.status == INCONSISTENT for check in checks),
                 NOT_DERIVABLE: sum(check.verdict.status == NOT_DERIVABLE for check in checks)}
 
+    def numbered(self) -> list[tuple[str, str, Check]]:
+        """(id, group, check) for every check; the id names the group and the place in it: "A2-07"."""
+        groups, found, numbered = list(self.group_files) or list(dict.fromkeys(g for g, _ in self.checks)), {}, []
+        for group, check in self.checks:
+            found[group] = found.get(group, 0) + 1
+            numbered.append((f"A{groups.index(group) + 1}-{found[group]:02d}", group, check))
+        return numbered
+
     def records(self, sha256_of_file) -> list[dict]:
         """The audit as data, one record per check (published as CSV and JSON): an id, where the claim is,
         the claim, the stated and recomputed values, the verdict, its explanation, and the data files read
         by the check's group with their sha256 (`sha256_of_file(name)`)."""
-        records, numbers = [], {}
-        for group, check in self.checks:
-            numbers[group] = numbers.get(group, 0) + 1
-            records.append({
-                "id": f"A{list(self.group_files).index(group) + 1 if group in self.group_files else 0}-{numbers[group]:02d}",
-                "group": group, "section": check.where, "claim": check.claim, "stated": check.published,
-                "recomputed": check.recomputed, "verdict": str(check.verdict), "status": check.verdict.status,
-                "explanation": check.explanation, "key": check.key,
-                "data_files": [{"file": f"{name}.csv", "sha256": sha256_of_file(name)} for name in self.group_files.get(group, [])],
-            })
-        return records
+        return [{"id": number, "group": group, "section": check.where, "claim": check.claim, "stated": check.published,
+                 "recomputed": check.recomputed, "verdict": str(check.verdict), "status": check.verdict.status,
+                 "explanation": check.explanation, "key": check.key,
+                 "data_files": [{"file": f"{name}.csv", "sha256": sha256_of_file(name)} for name in self.group_files.get(group, [])]}
+                for number, group, check in self.numbered()]
 
     def unchecked_facts(self) -> list:
         return [fact for key, fact in self.facts.items() if key not in self.used]

@@ -16,18 +16,18 @@ def label(key: str) -> str:
     return "fact-" + key.replace("_", "-")
 
 
-def _verdicts(ledger: AuditLedger, key: str) -> str:
-    found = [(number, check) for number, (_, check) in enumerate(ledger.checks) if check.key == key]
+def _verdicts(numbered: list, key: str) -> str:
+    found = [(number, check) for number, _, check in numbered if check.key == key]
     if not found:
         return "仅陈述（报告未公布可重算它的数据，见{ref}`审计附录第五节 <sec-audit-stated>`）"
-    ids = {id(check): record["id"] for (_, check), record in zip(ledger.checks, ledger.records(lambda name: ""))}
-    return "；".join(f"{{ref}}`{ids[id(check)]} {check.verdict} <sec-audit-numbers>`（{markup.escape(check.claim)}）"
-                     for _, check in found)
+    return "；".join(f"{{ref}}`{number} {check.verdict} <sec-audit-numbers>`（{markup.escape(check.claim)}）"
+                     for number, check in found)
 
 
 def entries(ledger: AuditLedger) -> str:
     """MyST for every stated number, in the order of reported_facts.csv (the order of the report)."""
     sha = data.recorded_sha256("reported_facts")[:12]
+    numbered = ledger.numbered()
     blocks = []
     for row, fact in enumerate(data.facts().values(), start=2):  # row 1 is the header
         more = {"at_least": "（余/以上）", "about": "（约）"}.get(fact.qualifier, "")
@@ -36,5 +36,5 @@ def entries(ledger: AuditLedger) -> str:
             + markup.note("fact-source",
                           f"**{markup.escape(fact.text)} {markup.escape(fact.unit)}**{more}　{markup.escape(fact.section)}　"
                           f"原文：“{markup.escape(fact.statement)}”\n\n"
-                          f"数据：`reported_facts.csv` 第 {row} 行，键 `{fact.key}`（文件 sha256 {sha}）　核查：{_verdicts(ledger, fact.key)}"))
+                          f"数据：`reported_facts.csv` 第 {row} 行，键 `{fact.key}`（文件 sha256 {sha}）　核查：{_verdicts(numbered, fact.key)}"))
     return "\n".join(blocks)
