@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_report, cache_guard, paths, validation
+from . import build_report, cache_guard, data, paths, validation
 
 BUILD_DIR = paths.BOOK_DIR / "_build"
 WORK_DIR = BUILD_DIR / "work"
@@ -87,11 +87,8 @@ def reproducible_time() -> dict[str, str]:
 
 def write_checksums(site: Path) -> Path:
     """SHA256SUMS of every file of the site (sorted, `sha256sum` format), written last and atomically."""
-    import hashlib
-
-    lines = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS):
-        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(site).as_posix()}\n")
+    lines = [f"{data.sha256_of(path)}  {path.relative_to(site).as_posix()}\n"
+             for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS)]
     staging = site / f"{CHECKSUMS}.new"
     staging.write_text("".join(lines), encoding="utf-8")
     staging.replace(site / CHECKSUMS)
