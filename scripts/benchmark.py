@@ -49,7 +49,7 @@ def run(command: list[str], label: str) -> tuple[float, str]:
 
 
 def executed(output: str) -> list[str]:
-    return sorted(set(re.findall(r"book/([\w/-]+)\.md: Executed notebook", output)))
+    return sorted(set(re.findall(r"book/([\w/-]+)\.md: (?:Executed notebook|[\d.]+ 秒)", output)))
 
 
 def measure_builds() -> dict:

@@ -18,7 +18,7 @@ def build(copy):
     result = subprocess.run([sys.executable, "-m", "jzreport.build", "html"], cwd=copy, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     output = result.stdout + result.stderr
-    return set(re.findall(r"book/([\w/-]+)\.md: Executed notebook", output)), output
+    return set(re.findall(r"book/([\w/-]+)\.md: (?:Executed notebook|[\d.]+ 秒)", output)), output
 
 
 def test_csv_edit_reexecutes_only_dependent_chapters(tmp_path):

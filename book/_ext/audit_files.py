@@ -1,6 +1,6 @@
 """Sphinx extension of this book: the audit as data, published beside the HTML pages.
 
-After a successful HTML build, `audit/audit.csv` (UTF-8 with BOM, for Excel) and `audit/audit.json` are
+After an HTML build that wrote the audit page, `audit/audit.csv` (UTF-8 with BOM, for Excel) and `audit/audit.json` are
 written into the site from the same checks the audit appendix shows (jzreport.audit_checks): one row per
 check, with its id, section, claim, stated and recomputed values, verdict, explanation and the data files
 read by its group of checks with their sha256. The audit page and the colophon link to them.
@@ -12,13 +12,25 @@ from pathlib import Path
 FOLDER = "audit"
 
 
+AUDIT_PAGE = "chapters/10-audit"
+
+
+def _note_audit_page(app, pagename, templatename, context, doctree) -> None:
+    if pagename == AUDIT_PAGE:
+        app._audit_page_written = True
+
+
 def _publish(app, exception) -> None:
-    if exception is None and app.builder.format == "html":
+    """Write the files whenever the audit page was written (its data or code changed), or they are missing."""
+    folder = Path(app.outdir) / FOLDER
+    if exception is None and app.builder.format == "html" and (
+            getattr(app, "_audit_page_written", False) or not (folder / "audit.json").exists()):
         from jzreport import audit_checks
 
-        audit_checks.publish(Path(app.outdir) / FOLDER)
+        audit_checks.publish(folder)
 
 
 def setup(app):
+    app.connect("html-page-context", _note_audit_page)
     app.connect("build-finished", _publish)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

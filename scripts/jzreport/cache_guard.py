@@ -5,8 +5,9 @@ changed `jzreport` module would not re-execute anything. Before each build this 
 chapter notebook, the data files it reads (its `load_table("…")` calls; `glue_facts()`/`fact(`/`facts()`
 read reported_facts.csv) and computes a digest of those files, their schemas in the descriptor and
 the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its
-cache entry is dropped and its source is touched, so that Sphinx re-reads it and myst-nb re-executes
-it; the other chapters stay cached. A change to the book's Sphinx extensions (which changes every page
+cache entry is dropped and its source is touched, so that Sphinx re-reads it; the changed notebooks are
+then executed into the cache, one per core (parallel_execution), where myst-nb finds them; the other
+chapters stay cached. A change to the book's Sphinx extensions (which changes every page
 without changing any source) makes Sphinx re-read all pages, without re-executing anything.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import data, paths
+from . import data, parallel_execution, paths
 
 _LOAD = re.compile(r"""load_table\(\s*["']([a-z0-9_]+)["']""")
 _FACTS = re.compile(r"\b(glue_facts|facts|fact|load_facts)\(")
@@ -103,14 +104,15 @@ def main(build_dir: str) -> int:
             _drop_cached_execution(build / ".jupyter_cache", notebook)
             os.utime(notebook)
             state[name] = digest
-            changed.append(notebook.stem)
+            changed.append(notebook)
     if state.get("_ext") != extensions_digest():
         shutil.rmtree(build / ".doctrees", ignore_errors=True)
         state["_ext"] = extensions_digest()
         print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
     if changed:
-        print(f"==> 数据或共享代码已改变，将重新执行 (inputs changed, re-executing): {', '.join(changed)}")
+        print(f"==> 数据或共享代码已改变，将重新执行 (inputs changed, re-executing): {', '.join(n.stem for n in changed)}")
     build.mkdir(parents=True, exist_ok=True)
+    parallel_execution.execute(build / ".jupyter_cache", changed)
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
     return 0
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from . import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class DataError(Exception):
@@ -77,6 +79,8 @@ def check_hash(name: str) -> None:
 
 @lru_cache(maxsize=None)
 def _load(name: str, data_dir: str) -> pd.DataFrame:
+    import pandas as pd  # here, not at the top: the descriptor alone (cache_guard, the preview) needs no pandas
+
     check_hash(name)
     fields = resource(name)["schema"]["fields"]
     frame = pd.read_csv(path_of(name), dtype="string", keep_default_na=False, encoding="utf-8-sig")
@@ -142,6 +146,8 @@ class Fact:
 def facts() -> dict[str, Fact]:
     _note_read("reported_facts")
     check_hash("reported_facts")
+    import pandas as pd
+
     raw = pd.read_csv(path_of("reported_facts"), dtype="string", keep_default_na=False, encoding="utf-8-sig")
     return {
         row.key: Fact(row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.statement)

@@ -14,7 +14,7 @@ only the chapters that read the changed file. The preview shares the execution c
 from __future__ import annotations
 
 import argparse
-import hashlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -25,7 +25,7 @@ PREVIEW_DIR = build.BUILD_DIR / "preview"
 CONF_DIR = PREVIEW_DIR / "conf"
 HTML_DIR = PREVIEW_DIR / "html"
 DOCTREES = PREVIEW_DIR / "doctrees"
-VALID_DATA_STAMP = PREVIEW_DIR / "valid-data.sha256"
+VALID_DATA_STAMP = PREVIEW_DIR / "valid-data.json"  # data file -> digest of file and entry, last found valid
 EXECUTION_BUILD_DIR = build.WORK_DIR / "_build"  # jupyter-book's _build of the full build: cache and inputs
 # Relative paths of the Sphinx configuration, which Sphinx resolves against the configuration folder.
 _PATH_SETTINGS = ("html_static_path", "html_favicon", "html_logo", "external_toc_path", "latex_additional_files")
@@ -65,28 +65,24 @@ def write_sphinx_conf() -> Path:
     return CONF_DIR
 
 
-def _data_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths.DATA_DIR.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def prepare() -> int:
-    """Before each rebuild: validate changed data, refresh the execution cache. Non-zero: do not build."""
-    digest = _data_digest()
-    if not VALID_DATA_STAMP.exists() or VALID_DATA_STAMP.read_text() != digest:
-        from . import validation
+    """Before each rebuild: validate the data files that changed, refresh the execution cache. Non-zero: do
+    not build (the preview keeps showing the last good build)."""
+    from . import validation
 
-        problems = validation.validate_package()
+    problems = validation.descriptor_problems()
+    known_valid = json.loads(VALID_DATA_STAMP.read_text()) if VALID_DATA_STAMP.exists() else {}
+    digests = {} if problems else validation.resource_digests()
+    if problems or digests != known_valid:
+        changed = {path for path, digest in digests.items() if known_valid.get(path) != digest}
+        problems = problems or validation.validate_package(only=changed)
         if problems:
             for problem in problems:
                 print(f"  - {problem}", file=sys.stderr)
             print(f"数据有 {len(problems)} 处问题，预览未更新 (invalid data: the preview was not rebuilt)", file=sys.stderr)
             return 1
         VALID_DATA_STAMP.parent.mkdir(parents=True, exist_ok=True)
-        VALID_DATA_STAMP.write_text(digest)
+        VALID_DATA_STAMP.write_text(json.dumps(digests, sort_keys=True))
     from . import cache_guard
 
     return cache_guard.main(str(EXECUTION_BUILD_DIR))

@@ -228,13 +228,30 @@ def descriptor_problems() -> list[Problem]:
     return problems
 
 
-def validate_package(progress=None) -> list[Problem]:
-    """All problems of the data package (empty when it is valid). The descriptor is checked first."""
+def resource_digests() -> dict[str, str]:
+    """Per data file: a digest of the file and of its entry in the descriptor, the two things its validity
+    depends on (the live preview re-validates only the files whose digest changed)."""
+    import hashlib
+
+    digests = {}
+    for resource in data.descriptor()["resources"]:
+        path = paths.DATA_DIR / resource["path"]
+        content = path.read_bytes() if path.exists() else b"missing"
+        entry = json.dumps(resource, sort_keys=True, ensure_ascii=False).encode()
+        digests[resource["path"]] = hashlib.sha256(content + b"\0" + entry).hexdigest()
+    return digests
+
+
+def validate_package(progress=None, only: set[str] | None = None) -> list[Problem]:
+    """All problems of the data package (empty when it is valid). The descriptor is checked first.
+    `only`: the data files (paths) to validate, the others being known valid."""
     data.clear_caches()
     problems = descriptor_problems()
     if problems:
         return problems
     for resource in data.descriptor()["resources"]:
+        if only is not None and resource["path"] not in only:
+            continue
         found = validate_resource(resource)
         if progress:
             progress(f"{'✗' if found else '✓'} {resource['path']}")
