@@ -1,6 +1,8 @@
 """Shared fixtures: the repository layout, the built HTML book and small parsers for it."""
 from __future__ import annotations
 
+import re
+import socket
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from jzreport.published import table_rows  # noqa: F401  (tests import it from h
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for people to look at
+EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a computed number in a chapter's prose
 HTML_DIR = ROOT / "book" / "_build" / "html"
 CHAPTER_DIR = ROOT / "book" / "chapters"
 SOURCE_TEXT = ROOT / "source" / "2025-quality-report.txt"
@@ -85,3 +88,10 @@ def browser():
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield browser
         browser.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -12,15 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
 
-import pytest
 
-from conftest import ARTIFACTS, CHAPTER_DIR, HTML_DIR, ROOT
+from conftest import ARTIFACTS, CHAPTER_DIR, HTML_DIR, ROOT, free_port
 
 CHAPTER = CHAPTER_DIR / "08-challenges.md"
 ANCHOR = "总结成绩的同时，我们也清醒地认识到"
@@ -78,15 +76,9 @@ def test_failing_code_cell_names_the_chapter_line(html_dir):
     assert _published_digest() == published
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_live_preview_shows_a_saved_edit(html_dir, browser):
     published = _published_digest()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "jzreport.preview", "--port", str(port)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -6,7 +6,7 @@ import re
 
 import subprocess
 
-from conftest import ROOT, all_pages, chapter_pages, soup_of, table_rows
+from conftest import EVAL_NAME, ROOT, all_pages, chapter_pages, soup_of, table_rows
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 
@@ -144,7 +144,7 @@ def test_every_stated_number_links_to_its_row_and_verdict(html_dir):
         text = entries[label(fact.key)]
         assert fact.statement in text and f"第 {row} 行" in text and sha in text and "核查" in text, fact.key
     chapter_1 = (ROOT / "book" / "chapters" / "01-school-overview.md").read_text(encoding="utf-8")
-    stated = [key for key in re.findall(r"\{eval\}`([^`]+)`", chapter_1) if key in facts]
+    stated = [key for key in EVAL_NAME.findall(chapter_1) if key in facts]
     links = soup_of(html_dir / "chapters" / "01-school-overview.html").select("a.number-source")
     assert len(links) == len(stated) > 20
     for link in links:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -15,26 +14,19 @@ import urllib.request
 
 import pytest
 
-from conftest import ARTIFACTS, CHAPTER_DIR, ROOT
+from conftest import ARTIFACTS, CHAPTER_DIR, EVAL_NAME, ROOT, free_port
 
 CHAPTER = CHAPTER_DIR / "02-talent-cultivation.md"
 TOKEN = "editor-test"
-EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")
 # Numbers the chapter's prose shows once its cells ran (computed from 表 4, 表 6 and reported_facts.csv).
 EXPECTED_TEXT = ["取得了省赛一等奖一项、二等奖2项、三等奖4项", "在第 62 个学雷锋纪念日", "原报告图 13：主题班会（照片未收录）"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab as `make lab` starts it, on a free port, with a fresh workspace and home."""
     home = tmp_path_factory.mktemp("lab-home")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "HOME": str(home), "JUPYTER_TOKEN": TOKEN}
     server = subprocess.Popen(
         [sys.executable, "-m", "jzreport.lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 
 import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import CHAPTER_DIR, ROOT
+from conftest import CHAPTER_DIR, EVAL_NAME, ROOT
 from jzreport.lab import ChapterContentsManager
 from notebook_runner import glued
 
 CHAPTERS = sorted(CHAPTER_DIR.glob("*.md"))
 NOTEBOOKS = [*CHAPTERS, ROOT / "book" / "index.md"]
-EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")
 
 
 def test_chapters_exist():

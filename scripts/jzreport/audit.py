@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .numbers import fmt_pct
+from .numbers import fmt_number, fmt_pct
 
 CONSISTENT = "一致"
 INCONSISTENT = "不一致"
@@ -48,12 +48,6 @@ class Verdict:
         return self.status
 
 
-def _plain(value) -> str:
-    """A data value as printed in arithmetic: 434, 71.6, 1060."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:g}"
-
-
 @dataclass(frozen=True)
 class Calc:
     """A recomputed number and the arithmetic that gave it ("434 ÷ 567"), rendered with its result at
@@ -75,15 +69,15 @@ class Calc:
 def total(values, unit: str = "") -> Calc:
     """The sum of `values`, written out: "150 + 150 + 16"."""
     values = [float(v) for v in values]
-    return Calc(sum(values), " + ".join(_plain(v) for v in values), unit)
+    return Calc(sum(values), " + ".join(fmt_number(v) for v in values), unit)
 
 
 def ratio(numerator, denominator, unit: str = "%", numerator_text: str | None = None,
           denominator_text: str | None = None) -> Calc:
     """numerator ÷ denominator (× 100 when the unit is %), written out: "434 ÷ 567"."""
     scale = 100 if unit == "%" else 1
-    top = numerator_text or _plain(numerator)
-    bottom = denominator_text or _plain(denominator)
+    top = numerator_text or fmt_number(numerator)
+    bottom = denominator_text or fmt_number(denominator)
     return Calc(scale * float(numerator) / float(denominator), f"{top} ÷ {bottom}", unit)
 
 
