@@ -247,7 +247,8 @@ class AuditLedger:
 
     def numbered(self) -> list[tuple[str, str, Check]]:
         """(id, group, check) for every check; the id names the group and the place in it: "A2-07"."""
-        groups, found, numbered = list(self.group_files) or list(dict.fromkeys(g for g, _ in self.checks)), {}, []
+        groups = list(self.group_files) or list(dict.fromkeys(g for g, _ in self.checks))
+        found, numbered = {}, []
         for group, check in self.checks:
             found[group] = found.get(group, 0) + 1
             numbered.append((f"A{groups.index(group) + 1}-{found[group]:02d}", group, check))

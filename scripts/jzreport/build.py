@@ -33,7 +33,8 @@ WORK_DIR = BUILD_DIR / "work"
 PUBLISHED_HTML = BUILD_DIR / "html"
 PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
 PDF_NAME = "jzjdgc-quality-report-2025.pdf"  # latex_documents target in _config.yml
-LATEX_DIR = WORK_DIR / "_build" / "latex"
+JB_BUILD_DIR = WORK_DIR / "_build"  # jupyter-book's output: html/, latex/, the execution cache and its inputs
+LATEX_DIR = JB_BUILD_DIR / "latex"
 LOG_DIR = BUILD_DIR / "logs"
 CHECKSUMS = "SHA256SUMS"
 # Sphinx's own bookkeeping for incremental builds (a hash of the configuration, absolute paths included):
@@ -130,14 +131,14 @@ def validate_data() -> None:
 
 def prepare() -> None:
     validate_data()
-    cache_guard.main(str(WORK_DIR / "_build"))
+    cache_guard.main(str(JB_BUILD_DIR))
 
 
 def build_html() -> None:
     prepare()
     say("构建 HTML (building HTML)")
     jupyter_book("html")
-    replace_atomically(WORK_DIR / "_build" / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
+    replace_atomically(JB_BUILD_DIR / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
     say(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
 

@@ -26,7 +26,6 @@ CONF_DIR = PREVIEW_DIR / "conf"
 HTML_DIR = PREVIEW_DIR / "html"
 DOCTREES = PREVIEW_DIR / "doctrees"
 VALID_DATA_STAMP = PREVIEW_DIR / "valid-data.json"  # data file -> digest of file and entry, last found valid
-EXECUTION_BUILD_DIR = build.WORK_DIR / "_build"  # jupyter-book's _build of the full build: cache and inputs
 # Relative paths of the Sphinx configuration, which Sphinx resolves against the configuration folder.
 _PATH_SETTINGS = ("html_static_path", "html_favicon", "html_logo", "external_toc_path", "latex_additional_files")
 
@@ -48,7 +47,7 @@ def write_sphinx_conf() -> Path:
         user_yaml=paths.BOOK_DIR / "_config.yml", sourcedir=paths.BOOK_DIR,
         cli_config={"external_toc_path": str(paths.BOOK_DIR / "_toc.yml"), "latex_individualpages": False})
     config = {key: _absolute(value) if key in _PATH_SETTINGS else value for key, value in config.items()}
-    config["nb_execution_cache_path"] = str(EXECUTION_BUILD_DIR / ".jupyter_cache")
+    config["nb_execution_cache_path"] = str(build.JB_BUILD_DIR / ".jupyter_cache")
     # Rebuild time: the Chinese search index (jieba) adds about a second to every rebuild. The preview is
     # for reading what one edits; its search box splits words the English way. The published book's
     # search is built with jieba as always.
@@ -85,7 +84,7 @@ def prepare() -> int:
         VALID_DATA_STAMP.write_text(json.dumps(digests, sort_keys=True))
     from . import cache_guard
 
-    return cache_guard.main(str(EXECUTION_BUILD_DIR))
+    return cache_guard.main(str(build.JB_BUILD_DIR))
 
 
 def serve(port: int) -> None:
