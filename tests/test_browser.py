@@ -153,3 +153,30 @@ def test_phone_tables_keep_readable_columns(browser, site):
             page.screenshot(path=str(ARTIFACTS / f"phone-{path.stem}-table.png"))
         page.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_tapping_a_number_on_a_phone_shows_its_row_and_verdict(browser, site, scheme):
+    """On a phone, from a server and from file://: tap a computed and a stated number of chapter 1 and land on
+    its entry (data file and row, the report's sentence, the verdict), in view."""
+    base = site if scheme == "http" else HTML_DIR.as_uri()
+    for number, expected in [("majors-listed", ["majors.csv 第 2–11 行", "A1-30 一致"]),
+                             ("employment-rate-2025", ["reported_facts.csv", "就业率为 90.81%", "不一致"])]:
+        page = browser.new_page(viewport=PHONE, has_touch=True, is_mobile=True)
+        page.goto(f"{base}/chapters/01-school-overview.html", wait_until="load")
+        link = page.locator(f"a.number-source[href*='{number}']").first
+        link.scroll_into_view_if_needed()
+        link.tap()
+        page.wait_for_url("**/numbers.html#*")
+        page.wait_for_timeout(200)
+        anchor = page.url.split("#")[1]
+        assert page.url.split("#")[0].endswith("/numbers.html") and number in anchor
+        entry = page.locator(f"[id='{anchor}']")
+        box = entry.bounding_box()
+        assert box is not None and 0 <= box["y"] < PHONE["height"], f"the entry {anchor} is not in view"
+        text = entry.inner_text()
+        for part in expected:
+            assert part in text, (anchor, part, text)
+        if scheme == "http" and number == "majors-listed":
+            page.screenshot(path=str(ARTIFACTS / "phone-number-trace.png"))
+        page.close()

@@ -65,7 +65,7 @@ def test_code_is_folded_and_photo_notes_kept(html_dir):
                 assert "tag_hide-input" in cell.get("class", []), f"{page.name}: a code cell is not folded"
     ch1 = soup_of(html_dir / "chapters" / "01-school-overview.html").get_text()
     for number in [1, 5, 6, 7, 8, 9, 10, 11, 12]:
-        assert f"原报告图 {number}：" in ch1
+        assert f"编者注：此处为原报告图 {number}“" in ch1
 
 
 def test_every_table_and_figure_has_provenance(html_dir):
@@ -136,21 +136,66 @@ def test_every_stated_number_links_to_its_row_and_verdict(html_dir):
     from jzreport import data
     from jzreport.number_sources import label
 
-    entries = {div["id"]: div.get_text(" ", strip=True) for div in soup_of(html_dir / "numbers.html").select("div.fact-source")}
+    numbers = soup_of(html_dir / "numbers.html")
+    entries = {div["id"]: div.get_text(" ", strip=True) for div in numbers.select("div.fact-source:not(.computed-source)")}
     facts = data.facts()
     assert len(entries) == len(facts)
     sha = data.recorded_sha256("reported_facts")[:12]
     for row, fact in enumerate(facts.values(), start=2):
         text = entries[label(fact.key)]
         assert fact.statement in text and f"第 {row} 行" in text and sha in text and "核查" in text, fact.key
+
+
+def test_every_number_of_chapter_1_and_the_scorecard_links_to_its_trace(html_dir):
+    """Every {eval} number of chapter 1 and every number cell of the scorecard is a link to an entry on
+    数字出处: a stated number to its sentence and row, a computed one to what was computed, the data file's
+    rows with its sha256, the report's statement and the audit verdict."""
+    from jzreport import data
+
+    numbers = soup_of(html_dir / "numbers.html")
+    entries = {div["id"]: div for div in numbers.select("div.fact-source")}
     chapter_1 = (ROOT / "book" / "chapters" / "01-school-overview.md").read_text(encoding="utf-8")
-    stated = [key for key in EVAL_NAME.findall(chapter_1) if key in facts]
     links = soup_of(html_dir / "chapters" / "01-school-overview.html").select("a.number-source")
-    assert len(links) == len(stated) > 20
+    assert len(links) == len(EVAL_NAME.findall(chapter_1)) > 20
+    computed = 0
     for link in links:
         page, anchor = link["href"].split("#")
-        assert page == "../numbers.html" and anchor in entries
-        assert link.select_one("span.pasted-text").get_text() in entries[anchor]
+        assert page == "../numbers.html" and anchor in entries, link
+        entry = entries[anchor].get_text(" ", strip=True)
+        assert link.select_one("span.pasted-text").get_text() in entry
+        if anchor.startswith("calc-"):
+            computed += 1
+            assert "本书的计算" in entry and "第 " in entry and "sha256" in entry, entry
+    assert computed >= 2
+    majors = entries["calc-chapters-01-school-overview-majors-listed"].get_text(" ", strip=True)
+    assert "majors.csv 第 2–11 行" in majors and data.recorded_sha256("majors")[:12] in majors
+    assert "2025 年度学校开设 10 个专业" in majors and "核查： A1-30 一致" in majors.replace("核查：A1", "核查： A1")
+    scorecard = soup_of(html_dir / "index.html").select_one("table#tbl-scorecard")
+    for row in scorecard.select("tbody tr"):
+        cell = row.select("td")[1]
+        link = cell.select_one("a.number-source")
+        assert link is not None and link["href"].split("#")[1] in entries, row.get_text(" ", strip=True)
+
+
+def test_book_words_are_marked_one_way(html_dir):
+    """The book's glosses in 〔〕 carry the book's style; its notes say 编者注; the report's text is kept as
+    printed (ASCII punctuation of 1.1, "(四)", the paragraph break of 2.2.3)."""
+    ch1 = soup_of(html_dir / "chapters" / "01-school-overview.html")
+    glosses = [span.get_text() for span in ch1.select("span.book-words")]
+    assert "〔即本书表 1〕" in glosses and "〔即本书图 2〕" in glosses
+    for page in chapter_pages():
+        soup = soup_of(page)
+        for note in soup.select("p.table-note, p.photo-note"):
+            assert note.get_text().startswith("编者注："), (page.name, note.get_text()[:40])
+        for text in soup.find_all(string=re.compile("〔")):
+            assert text.parent.name == "span" and "book-words" in text.parent.get("class", []), (page.name, text)
+    text_1_1 = ch1.get_text()
+    assert "全日制中等职业学校,始建于" in text_1_1 and "7名;教师中高级职称" in text_1_1
+    assert "(四) 构建成果转化与激励机制" in soup_of(html_dir / "chapters" / "09-model-worker-studio.html").get_text()
+    ch2 = soup_of(html_dir / "chapters" / "02-talent-cultivation.html")
+    assert any(p.get_text().startswith("并坚持让企业生产单元走进学校专业实训室") for p in ch2.select("p"))
+    front = soup_of(html_dir / "index.html").get_text()
+    assert "本书所加的文字一律以这种蓝灰色显示" in front
 
 
 def test_published_checksums_cover_every_file(html_dir):

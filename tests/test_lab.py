@@ -19,7 +19,7 @@ from conftest import ARTIFACTS, CHAPTER_DIR, EVAL_NAME, ROOT, free_port
 CHAPTER = CHAPTER_DIR / "02-talent-cultivation.md"
 TOKEN = "editor-test"
 # Numbers the chapter's prose shows once its cells ran (computed from 表 4, 表 6 and reported_facts.csv).
-EXPECTED_TEXT = ["取得了省赛一等奖一项、二等奖2项、三等奖4项", "在第 62 个学雷锋纪念日", "原报告图 13：主题班会（照片未收录）"]
+EXPECTED_TEXT = ["取得了省赛一等奖一项、二等奖2项、三等奖4项", "在第 62 个学雷锋纪念日", "编者注：此处为原报告图 13“主题班会”（照片，本书未收录）。"]
 
 
 @pytest.fixture(scope="module")

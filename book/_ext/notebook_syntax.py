@@ -12,27 +12,41 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
   figure captions). jupyterlab-myst renders it as formatted text; here a ``div`` around a single
   paragraph gives that paragraph the classes (exactly what ``{.class}`` gave before), anything else
   becomes a container with the classes.
-- Every number the report states (a row of reported_facts.csv) that ``{eval}`` puts into the prose links
-  to its entry on the page 数字出处 (value, original sentence, data file and row, audit verdict); the
-  link is made after reading, when the page's anchors are known (`link_stated_numbers`).
+- Every number ``{eval}`` puts into the prose links to its entry on the page 数字出处: a number the report
+  states (a row of reported_facts.csv) to its stated entry (value, original sentence, data row, audit
+  verdict), a number the chapter computed to the entry of its trace (computed_numbers.py). The links are
+  made after reading, when the anchors are known (`link_numbers`). A cell of a table made by code links
+  the same way when its text is a Markdown link to ``#number-<name>``.
+- The book's own glosses inside the report's text are written in 〔〕 (〔即本书表 1〕); each becomes an inline
+  with the class ``book-words``, the one style of the book's words (book.css, jzbook.sty), explained on the
+  front page. In JupyterLab the brackets alone mark them.
 - ``list-table`` accepts ``:enumerated: false``, which stops jupyterlab-myst from prefixing the caption
   with “Table 1:” (the report's own number is in the caption). Sphinx numbers no table here (numfig is
   off), so the option has nothing to change in the book.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.tables import ListTable
 from myst_nb.ext.glue.roles import PasteTextRole
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 
 class stated_number(nodes.inline):
     """A number of the prose that the report states: linked to its entry once anchors are known."""
+
+
+class computed_number(nodes.inline):
+    """A number of the prose that the chapter computed (it has a trace): linked to its trace's entry."""
+
+
+NUMBER_LINK = "#number-"
 
 
 @lru_cache(maxsize=1)
@@ -47,29 +61,76 @@ def _stated_keys() -> frozenset[str]:
         return frozenset(row["key"] for row in csv.DictReader(handle))
 
 
+def _has_trace(document, key: str) -> bool:
+    """Whether the page's notebook glued a trace for `key`: asked of the notebook while it is being read
+    (a role), of the keys myst-nb recorded for the page afterwards (a transform)."""
+    from computed_numbers import TRACE_SUFFIX
+    from myst_nb.core.variables import RetrievalError
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    if "nb_renderer" in document:
+        try:
+            retrieve_glue_data(document, key + TRACE_SUFFIX)
+        except RetrievalError:
+            return False
+        return True
+    env = document.settings.env
+    return key + TRACE_SUFFIX in NbMetadataCollector.get_doc_data(env).get(env.docname, {}).get("glue", [])
+
+
+def _number_node(document, key: str, children: list[nodes.Node]) -> nodes.Node | None:
+    """The children marked as the stated or computed number `key`, or None if it is neither."""
+    if key in _stated_keys():
+        return stated_number("", "", *children, key=key)
+    if _has_trace(document, key):
+        return computed_number("", "", *children, key=key)
+    return None
+
+
 class PastedValueRole(PasteTextRole):
-    """``{eval}`name```: the value the chapter glued under `name`; a stated number is marked for its link."""
+    """``{eval}`name```: the value the chapter glued under `name`, marked for its link to 数字出处."""
 
     def run(self):
         pasted, messages = super().run()
-        key = self.text.strip()
-        if pasted and key in _stated_keys():
-            pasted = [stated_number("", "", *pasted, key=key)]
-        return pasted, messages
+        marked = _number_node(self.document, self.text.strip(), pasted) if pasted else None
+        return ([marked] if marked else pasted), messages
 
 
-class link_stated_numbers(SphinxPostTransform):
-    """Each stated number becomes a link to its entry on the page 数字出处 (jzreport.number_sources)."""
+class mark_number_links(SphinxTransform):
+    """A link to ``#number-<name>`` (a table cell written by code) marks its text as the number `name`."""
+
+    default_priority = 700  # before myst-parser resolves local links (879)
+
+    def apply(self, **kwargs) -> None:
+        for reference in list(self.document.findall(nodes.reference)):
+            uri = reference.get("refuri", "")
+            if uri.startswith(NUMBER_LINK):
+                key = uri.removeprefix(NUMBER_LINK)
+                marked = _number_node(self.document, key, list(reference.children))
+                if marked is None:
+                    raise ValueError(f"{self.env.docname}: 表格中的数字链接 {uri} 没有对应的数字 (no number {key!r} glued)")
+                reference.replace_self(marked)
+
+
+class link_numbers(SphinxPostTransform):
+    """Each marked number becomes a link to its entry on the page 数字出处; in the PDF it stays plain text."""
 
     default_priority = 5
 
     def run(self, **kwargs) -> None:
+        from computed_numbers import NUMBERS_PAGE, calc_label, use_label
         from jzreport.number_sources import label
 
         anchors = self.env.domaindata["std"]["anonlabels"]
-        for node in list(self.document.findall(stated_number)):
-            target = anchors.get(label(node["key"]))
+        html = self.app.builder.format == "html"
+        used = set()
+        for node in list(self.document.findall(lambda n: isinstance(n, (stated_number, computed_number)))):
             content = nodes.inline("", "", *node.children) if len(node.children) != 1 else node.children[0]
+            if isinstance(node, stated_number):
+                target = anchors.get(label(node["key"]))
+            else:
+                target = (NUMBERS_PAGE, calc_label(self.env.docname, node["key"])) if html else None
             if target is None:
                 node.replace_self(content)
                 continue
@@ -77,7 +138,39 @@ class link_stated_numbers(SphinxPostTransform):
             link = make_refnode(self.app.builder, self.env.docname, docname, anchor, content,
                                 title="数字出处：数值、原文、数据行与核查结论")
             link["classes"].append("number-source")
+            if isinstance(node, computed_number) and node["key"] not in used:
+                used.add(node["key"])
+                link["ids"].append(use_label(node["key"]))
             node.replace_self(link)
+
+
+BOOK_GLOSS = re.compile(r"〔[^〔〕]*〕")
+
+
+class mark_book_glosses(SphinxTransform):
+    """Each 〔…〕 in running text becomes an inline of class ``book-words`` (the book's own words)."""
+
+    default_priority = 700
+
+    def apply(self, **kwargs) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            if "〔" not in text or isinstance(text.parent, (nodes.literal, nodes.literal_block, nodes.raw)):
+                continue
+            source, parts, start = str(text), [], 0
+            for match in BOOK_GLOSS.finditer(source):
+                if match.start() > start:
+                    parts.append(nodes.Text(source[start:match.start()]))
+                parts.append(nodes.inline(match.group(), match.group(), classes=["book-words"]))
+                start = match.end()
+            if not parts:
+                continue
+            if start < len(source):
+                parts.append(nodes.Text(source[start:]))
+            parent = text.parent
+            index = parent.index(text)
+            parent.remove(text)
+            for offset, part in enumerate(parts):
+                parent.insert(index + offset, part)
 
 
 class Div(Directive):
@@ -107,7 +200,9 @@ class ListTableWithEnumerated(ListTable):
 
 def setup(app):
     app.add_role("eval", PastedValueRole(), override=True)
-    app.add_post_transform(link_stated_numbers)
+    app.add_post_transform(link_numbers)
+    app.add_transform(mark_book_glosses)
+    app.add_transform(mark_number_links)
     app.add_directive("div", Div, override=True)
     app.add_directive("list-table", ListTableWithEnumerated, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

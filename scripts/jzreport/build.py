@@ -67,9 +67,15 @@ def jupyter_book(builder: str) -> None:
             if any(marker in plain for marker in _PROGRESS):
                 print(f"    {plain}", flush=True)
     if process.returncode != 0:
-        found = build_report.problems(log_path.read_text(encoding="utf-8"))
-        print(f"\n构建失败，已发布的书未改动：{len(found) or '见日志中的'} 处问题 "
-              f"(jupyter-book {builder} failed; the published book is unchanged):", file=sys.stderr)
+        text = log_path.read_text(encoding="utf-8")
+        found = build_report.problems(text)
+        if found:
+            print(f"\n构建失败，已发布的书未改动：{len(found)} 处问题 "
+                  f"(jupyter-book {builder} failed; the published book is unchanged):", file=sys.stderr)
+        else:  # no warning to report: Sphinx or an extension stopped with an exception
+            print(f"\n构建失败，已发布的书未改动：构建程序出错 (jupyter-book {builder} stopped with an error; "
+                  f"the published book is unchanged):", file=sys.stderr)
+            found = build_report.exception(text)
         for problem in found:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(f"完整日志 (full log): {log_path.relative_to(paths.ROOT)}")

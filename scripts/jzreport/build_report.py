@@ -103,3 +103,14 @@ def problems(log: str) -> list[Problem]:
              for m in _WARNING.finditer(log) if "Executing notebook failed" not in m.group("message")]
     found += _failed_cells(log)
     return list(dict.fromkeys(found))
+
+
+def exception(log: str) -> list[str]:
+    """The lines of the exception that stopped Sphinx (from "Exception occurred:" to where the traceback was
+    saved), or the log's last lines if there is no such block."""
+    lines = [ANSI.sub("", line).rstrip() for line in log.splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if "Exception occurred" in line), None)
+    if start is None:
+        return lines[-12:]
+    end = next((i for i in range(start, len(lines)) if "full traceback has been saved" in lines[i]), start + 8)
+    return lines[start:end + 1]

@@ -5,7 +5,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import markup
-from .data import fact, facts, field_titles, load_table
+from .data import fact, facts, field_titles, load_table, rows_of
 from .figures import figure_output
 from .numbers import fmt_number, fmt_pct, fmt_signed, fmt_zh_count, share_pct
 from .prose import glue_facts, say
@@ -25,13 +25,13 @@ def figure(fig, label: str, caption: str, sources: list[str] | str, report_ref: 
     display(figure_output(fig, label))
     text = f"({label})=\n" + markup.note("figure-caption", caption) + "\n"
     if note:
-        text += markup.note("table-note", f"注：{note}") + "\n"
+        text += markup.note("table-note", f"编者注：{note}") + "\n"
     text += markup.note("provenance", provenance_line(sources, report_ref=report_ref))
     display(Markdown(text))
 
 
 __all__ = [
     "Markdown", "display", "fact", "facts", "field_titles", "figure", "fmt_number",
-    "fmt_pct", "fmt_signed", "fmt_zh_count", "glue_facts", "load_table", "pd", "provenance_line", "report_table", "say",
+    "fmt_pct", "fmt_signed", "fmt_zh_count", "glue_facts", "load_table", "pd", "provenance_line", "report_table", "rows_of", "say",
     "share_pct", "show", "with_total_row",
 ]

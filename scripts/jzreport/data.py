@@ -121,6 +121,19 @@ def load_table(name: str) -> pd.DataFrame:
     return _load(name, str(paths.DATA_DIR)).copy()
 
 
+def rows_of(name: str, column: str | None = None, **equal) -> dict:
+    """Where a computed number comes from: the rows of a data file (all, or those whose columns equal the given
+    values) and the column read, as the book's trace of the number shows them (jzreport.prose.say)."""
+    frame = load_table(name)
+    chosen = frame.index
+    for field, value in equal.items():
+        chosen = chosen[(frame.loc[chosen, field] == value).to_numpy()]
+    if len(chosen) == 0:
+        raise DataError(f"{path_of(name)}: 没有 {equal} 的行 (no row where {equal})")
+    return {"file": resource(name)["path"], "lines": [int(i) + 2 for i in chosen],  # line 1 is the header
+            "column": field_titles(name)[column] if column else "", "sha256": recorded_sha256(name)}
+
+
 def field_titles(name: str) -> dict[str, str]:
     """Column name -> Chinese title from the schema."""
     return {f["name"]: f.get("title", f["name"]) for f in resource(name)["schema"]["fields"]}

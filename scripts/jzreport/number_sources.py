@@ -7,8 +7,15 @@ notebook_syntax.py), so a reader follows any stated number to its row and verdic
 """
 from __future__ import annotations
 
+import json
+
+from myst_nb import glue
+
 from . import data, markup
 from .audit import AuditLedger
+from .prose import PlainText
+
+VERDICTS_KEY = "audit_verdicts"  # read by book/_ext/computed_numbers.py
 
 
 def label(key: str) -> str:
@@ -38,3 +45,12 @@ def entries(ledger: AuditLedger) -> str:
                           f"原文：“{markup.escape(fact.statement)}”\n\n"
                           f"数据：`reported_facts.csv` 第 {row} 行，键 `{fact.key}`（文件 sha256 {sha}）　核查：{_verdicts(numbered, fact.key)}"))
     return "\n".join(blocks)
+
+
+def glue_verdicts(ledger: AuditLedger) -> None:
+    """Glue every check's id and verdict by its key, for the entries of computed numbers (book/_ext/computed_numbers.py)."""
+    verdicts: dict[str, list[str]] = {}
+    for number, _, check in ledger.numbered():
+        if check.key:
+            verdicts.setdefault(check.key, []).append(f"{number} {check.verdict}（{check.claim}）")
+    glue(VERDICTS_KEY, PlainText(json.dumps(verdicts, ensure_ascii=False)), display=False)

@@ -1,17 +1,26 @@
 """Numbers in the prose: computed by the chapter, shown by ``{eval}`name``` in the Markdown.
 
-`say("name", text)` makes one value available to the prose in both places where a chapter is read:
+`say("name", text, how=…, source=…)` makes one value available to the prose in both places where a chapter is read:
 - the book (Sphinx, myst-nb): the text is glued under `name`, and the book's `{eval}` role pastes it
   from the cached execution (book/_ext/notebook_syntax.py);
 - JupyterLab (jupyterlab-myst): `name` is bound in the kernel, where `{eval}` evaluates it.
-`glue_facts()` does this for every number the report states in prose (reported_facts.csv).
+With it goes the number's trace, glued under `name + TRACE_SUFFIX`: what was computed (`how`), from which
+data rows (`source`, made by `jzreport.data.rows_of`), the stated number it restates (`fact`) and the audit
+check that compares it with the report (`check`). The book links the number to its trace on the page
+数字出处 (book/_ext/computed_numbers.py).
+`glue_facts()` does this for every number the report states in prose (reported_facts.csv), whose trace
+is their row there.
 """
 from __future__ import annotations
+
+import json
 
 from IPython import get_ipython
 from myst_nb import glue
 
 from . import data
+
+TRACE_SUFFIX = "__trace"
 
 
 class PlainText(str):
@@ -21,18 +30,32 @@ class PlainText(str):
         return str(self)
 
 
-def say(name: str, text) -> None:
-    """Make `text` (already formatted) the value of {eval}`name` in the prose."""
-    value = PlainText(text)
+def _bind(name: str, value: PlainText) -> None:
     glue(name, value, display=False)
     shell = get_ipython()
     if shell is not None:
         shell.user_ns[name] = value
 
 
+def say(name: str, text, *, how: str = "", source: dict | list[dict] | None = None, fact: str = "",
+        check: str = "") -> None:
+    """Make `text` (already formatted) the value of {eval}`name` in the prose, with its trace.
+
+    how: what the chapter computed, in Chinese ("表 1 所列专业的个数"); source: the data rows it read
+    (`data.rows_of(...)`, or a list of them); fact: the key of the stated number it restates; check: the key
+    of the audit check that compares it with the report. A number needs `how` or `fact`.
+    """
+    if not (how or fact):
+        raise TypeError(f"say({name!r}, …): tell where the number comes from (how=… or fact=…)")
+    sources = [source] if isinstance(source, dict) else list(source or [])
+    trace = {"how": how, "rows": sources, "fact": fact, "check": check}
+    _bind(name, PlainText(text))
+    glue(name + TRACE_SUFFIX, PlainText(json.dumps(trace, ensure_ascii=False)), display=False)
+
+
 def glue_facts() -> dict[str, data.Fact]:
     """Make every number the report states in prose available as {eval}`<key>`, as printed."""
     facts = data.facts()
     for key, fact in facts.items():
-        say(key, fact.text)
+        _bind(key, PlainText(fact.text))
     return facts

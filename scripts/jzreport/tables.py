@@ -62,7 +62,7 @@ class ReportTable:
             lines.extend(f"  - {cell or ' '}" for cell in cells[1:])
         lines.append("```")
         lines.append("")
-        lines.extend(markup.note("table-note", f"注：{note}") for note in self.notes)
+        lines.extend(markup.note("table-note", f"编者注：{note}") for note in self.notes)
         lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))
         return "\n".join(lines)
 

@@ -1,0 +1,153 @@
+"""Sphinx extension of this book: the trace of every number the book computes, on the page 数字出处.
+
+A chapter puts a computed number into its prose with ``say(name, text, how=…, source=…, fact=…)``
+(jzreport.prose), which glues the text and, beside it, the number's trace: what was computed, from which
+rows of which data file (with the file's sha256), the stated number it restates and the audit check that
+compares it with the report. In the book, ``{eval}`name``` links the number to its entry here
+(notebook_syntax.py); the entries are written when the HTML page 数字出处 is written, from the glue data
+of every page (myst-nb keeps it beside the executed notebooks), so they always match the pages. Each entry
+links back to where the number is used, to the report's sentence and to the audit verdict.
+
+The PDF keeps the report's text clean: there the numbers are not linked and these entries are not set.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.ext.glue.crossref import read_glue_cache
+
+NUMBERS_PAGE = "numbers"
+SECTION_ID = "sec-computed-numbers"
+TRACE_SUFFIX = "__trace"  # as jzreport.prose.TRACE_SUFFIX (kept apart: that module imports IPython)
+VERDICTS_KEY = "audit_verdicts"
+
+
+def calc_label(docname: str, key: str) -> str:
+    """The anchor of a computed number's entry on the page 数字出处."""
+    return "calc-" + docname.replace("/", "-") + "-" + key.replace("_", "-")
+
+
+def use_label(key: str) -> str:
+    """The anchor of a number's first use on its page (the entry links back to it)."""
+    return "use-" + key.replace("_", "-")
+
+
+def _reading_order(env) -> list[str]:
+    order, seen = [], set()
+
+    def visit(docname: str) -> None:
+        if docname in seen:
+            return
+        seen.add(docname)
+        order.append(docname)
+        for child in env.toctree_includes.get(docname, []):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order + sorted(set(env.found_docs) - seen)
+
+
+def _lines(numbers: list[int]) -> str:
+    """[2, 3, 4, 7] -> '第 2–4、7 行'."""
+    runs, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            runs.append(f"{start}–{n}" if n > start else f"{n}")
+            start = None
+    return "第 " + "、".join(runs) + " 行"
+
+
+def _stated(data_dir: Path) -> dict[str, dict]:
+    with open(data_dir / "reported_facts.csv", encoding="utf-8-sig", newline="") as handle:
+        return {row["key"]: row for row in csv.DictReader(handle)}
+
+
+def _text(paragraph: nodes.paragraph, *parts) -> nodes.paragraph:
+    for part in parts:
+        paragraph += nodes.Text(part) if isinstance(part, str) else part
+    return paragraph
+
+
+def _link(builder, from_doc: str, to_doc: str, anchor: str, text: str) -> nodes.reference:
+    uri = builder.get_relative_uri(from_doc, to_doc) + (f"#{anchor}" if anchor else "")
+    return nodes.reference("", text, internal=True, refuri=uri)
+
+
+def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, verdicts: dict) -> nodes.container:
+    builder, env = app.builder, app.env
+    entry = nodes.container(classes=["fact-source", "computed-source"], ids=[calc_label(docname, key)])
+    title = env.titles[docname].astext() if docname in env.titles else docname
+    entry += _text(nodes.paragraph(), nodes.strong(text=text), "　用于：",
+                   _link(builder, NUMBERS_PAGE, docname, use_label(key), title))
+    if trace.get("how"):
+        entry += _text(nodes.paragraph(), "本书的计算：" + trace["how"])
+    if trace.get("rows"):
+        paragraph = _text(nodes.paragraph(), "数据：")
+        for i, rows in enumerate(trace["rows"]):
+            column = f"（“{rows['column']}”列）" if rows.get("column") else ""
+            paragraph += nodes.Text("；" if i else "")
+            paragraph += nodes.literal(text=rows["file"])
+            paragraph += nodes.Text(f" {_lines(rows['lines'])}{column}（文件 sha256 {rows['sha256'][:12]}）")
+        entry += paragraph
+    fact = stated.get(trace.get("fact") or "")
+    if fact:
+        entry += _text(nodes.paragraph(), f"报告原文（{fact['section']}）：“{fact['statement']}”　",
+                       _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, "fact-" + fact["key"].replace("_", "-"), "该陈述数字的条目"))
+    found = [v for k in dict.fromkeys([trace.get("fact"), trace.get("check")]) if k for v in verdicts.get(k, [])]
+    if found:
+        audit = env.domaindata["std"]["labels"].get("sec-audit-numbers")
+        paragraph = _text(nodes.paragraph(), "核查：")
+        for i, verdict in enumerate(found):
+            paragraph += nodes.Text("；" if i else "")
+            paragraph += _link(builder, NUMBERS_PAGE, audit[0], audit[1], verdict) if audit else nodes.Text(verdict)
+        entry += paragraph
+    return entry
+
+
+def add_computed_entries(app, doctree, docname: str) -> None:
+    if docname != NUMBERS_PAGE or app.builder.format != "html":
+        return
+    from jzreport import paths
+
+    env = app.env
+    folder = env.mystnb_config.output_folder
+    verdicts = json.loads(read_glue_cache(folder, NUMBERS_PAGE).get(VERDICTS_KEY, {}).get("data", {}).get("text/plain", "{}"))
+    stated = _stated(paths.DATA_DIR)
+    section = nodes.section(ids=[SECTION_ID])
+    section += nodes.title(text="本书计算的数字")
+    section += nodes.paragraph(text="正文中由本书代码计算的数字（而非照录报告的陈述）列在这里，按页面顺序：数值与用处、本书的计算、"
+                                    "所用数据文件的行与列（及文件的 sha256）、报告中相应的陈述与核查结论。")
+    for page in _reading_order(env):
+        glued = read_glue_cache(folder, page)
+        keys = [k.removesuffix(TRACE_SUFFIX) for k in glued if k.endswith(TRACE_SUFFIX)]
+        if not keys:
+            continue
+        part = nodes.section(ids=[f"{SECTION_ID}-{page.replace('/', '-')}"])
+        part += nodes.title(text=env.titles[page].astext() if page in env.titles else page)
+        for key in keys:
+            trace = json.loads(glued[key + TRACE_SUFFIX]["data"]["text/plain"])
+            part += _entry(app, page, key, glued[key]["data"]["text/plain"], trace, stated, verdicts)
+        section += part
+    page_section = doctree.next_node(nodes.section)  # the page's one top-level section
+    page_section += section
+
+
+def _note_reading(app, env, docnames) -> None:
+    app._computed_pages_read = bool(docnames)
+
+
+def _rewrite_numbers_page(app, env) -> list[str]:
+    """Any page read again may have changed its numbers: write 数字出处 again too (not read it again)."""
+    return [NUMBERS_PAGE] if getattr(app, "_computed_pages_read", False) and NUMBERS_PAGE in env.found_docs else []
+
+
+def setup(app):
+    app.connect("env-before-read-docs", _note_reading)
+    app.connect("env-get-updated", _rewrite_numbers_page)
+    app.connect("doctree-resolved", add_computed_entries)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
