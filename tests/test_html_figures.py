@@ -1,6 +1,8 @@
 """Figures in the built HTML: each data figure's traces carry exactly the data they are drawn from."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import find_figure
@@ -118,3 +120,56 @@ def test_every_figure_in_the_book_is_tested(html_dir):
         "fig-apprenticeship-structure", "fig-certification-trades", "fig-certification-timeline",
         "fig-certificate-rates", "fig-budget-structure",
     }, "a new figure needs a data test here"
+
+
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def _stated_and_derived() -> set[float]:
+    """Every number the data files hold, and what follows from them by the audit's own arithmetic
+    (jzreport.audit.total): a column's total, its running totals in the table's order, its totals per
+    category of any text column, and the rest of a percentage (100 − p)."""
+    from jzreport.audit import total
+
+    allowed = set()
+    for name in data.resources():
+        frame = data.load_table(name)
+        numeric = [c for c in frame.columns if str(frame[c].dtype) in ("int64", "float64")]
+        text = [c for c in frame.columns if c not in numeric and str(frame[c].dtype) == "string"]
+        for column in numeric:
+            values = frame[column].dropna()
+            allowed.update(float(v) for v in values)
+            allowed.update(100 - float(v) for v in values)
+            allowed.add(total(values).value)
+            allowed.update(total(values.iloc[:i + 1]).value for i in range(len(values)))
+            for category in text:
+                allowed.update(total(group).value for _, group in frame.groupby(category)[column])
+        for column in text:  # numbers written inside text cells (reported_facts values, "3 名教师")
+            allowed.update(float(n) for cell in frame[column] for n in NUMBER.findall(str(cell)))
+    return {round(v, 6) for v in allowed}
+
+
+def _drawn_numbers(trace: dict) -> list[float]:
+    """The numbers a trace draws: its numeric values, and every number written in its labels."""
+    found = []
+    for key in ("x", "y", "values", "text", "customdata"):
+        items = trace.get(key) or []
+        for item in [items] if isinstance(items, str) else items:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                found.append(float(item))
+            elif isinstance(item, str) and (key in ("text", "customdata") or NUMBER.fullmatch(item)):
+                found.extend(float(n) for n in NUMBER.findall(item.replace("<br>", " ")))
+    return found
+
+
+def test_every_number_a_figure_draws_is_stated_or_follows_from_stated_numbers(html_dir):
+    """No figure draws a number the report neither states nor implies: each number of every trace (its
+    values and the numbers in its labels) is in the data or follows from it by the audit's arithmetic."""
+    from conftest import chapter_pages, plotly_figures
+
+    allowed = _stated_and_derived()
+    for page in chapter_pages():
+        for label, traces in plotly_figures(page).items():
+            for trace in traces:
+                invented = [n for n in _drawn_numbers(trace) if round(n, 6) not in allowed]
+                assert not invented, f"{page.name} {label} trace {trace.get('name')!r} draws {invented}"
