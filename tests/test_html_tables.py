@@ -144,7 +144,7 @@ def test_front_page_scorecard_is_computed_and_linked(html_dir):
     rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
     assert rows["开设专业（1.1；表 1）"][0] == f"{len(data.load_table('majors'))} 个"
     assert rows["职业技能等级认定人次（表 11）"][0] == f"{data.load_table('certification_batches')['attendances'].sum()} 人次"
-    assert rows["证书获取人数（表 15）〔四个专业之和，本书计算〕"][0] == f"{data.load_table('certificate_attainment')['certified'].sum()} 人"
+    assert rows["证书获取人数（表 15） 〔四个专业之和，本书计算〕"][0] == f"{data.load_table('certificate_attainment')['certified'].sum()} 人"
     progression = data.load_table("progression").set_index("year")
     assert rows["升学率（表 5）"][1] == f"+{progression.loc[2025, 'progression_rate_pct'] - progression.loc[2024, 'progression_rate_pct']:.2f} 个百分点"
     links = [a["href"] for a in table.find_all("a")]
