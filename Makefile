@@ -31,6 +31,13 @@ system-pdf:
 system-test:
 	@scripts/install-system-deps.sh test
 
+# The outside judges of the HTML, pinned in tests/tools/package-lock.json: vnu-jar (Nu Html Checker), axe-core.
+NODE_TOOLS := tests/tools/node_modules/.installed
+$(NODE_TOOLS): tests/tools/package.json tests/tools/package-lock.json
+	@echo "==> 安装测试工具 (installing the HTML checkers from npm: tests/tools)"
+	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
+	touch $@
+
 check-data: $(SETUP)
 	$(PY) -m jzreport.validation
 
@@ -57,7 +64,7 @@ serve: system-html $(SETUP)
 audit: system-html $(SETUP)
 	$(PY) -m jzreport.reaudit
 
-test: system-test $(SETUP) html pdf
+test: system-test $(SETUP) $(NODE_TOOLS) html pdf
 	$(PY) -m pytest tests
 
 clean:

@@ -20,6 +20,8 @@ EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a computed number in a chapter's
 HTML_DIR = ROOT / "book" / "_build" / "html"
 CHAPTER_DIR = ROOT / "book" / "chapters"
 SOURCE_TEXT = ROOT / "source" / "2025-quality-report.txt"
+TOOLS = ROOT / "tests" / "tools" / "node_modules"  # the outside judges from npm (tests/tools/package.json)
+collect_ignore = ["tools"]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from conftest import ARTIFACTS, HTML_DIR, all_pages, chapter_pages, plotly_figures
+from conftest import ARTIFACTS, HTML_DIR, TOOLS, all_pages, chapter_pages, plotly_figures
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -180,3 +180,21 @@ def test_tapping_a_number_on_a_phone_shows_its_row_and_verdict(browser, site, sc
         if scheme == "http" and number == "majors-listed":
             page.screenshot(path=str(ARTIFACTS / "phone-number-trace.png"))
         page.close()
+
+
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_core_finds_no_violations(browser, site, viewport):
+    """axe-core (WCAG 2.1 A and AA, and its best practices) on every page, at desktop and at phone size."""
+    axe = (TOOLS / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+    found = []
+    for path in all_pages():
+        page, _ = open_page(browser, f"{site}/{relative(path)}", viewport)
+        page.add_script_tag(content=axe)
+        violations = page.evaluate("""async rules => (await axe.run(document, {runOnly: {type: 'tag', values: rules}}))
+            .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""", AXE_RULES)
+        found += [f"{relative(path)} {v}" for v in violations]
+        page.close()
+    assert found == [], "\n".join(found)

@@ -1,0 +1,138 @@
+"""Sphinx extension of this book: every table as an Excel workbook, and the data package as one download.
+
+Readers take the report's tables into Excel. The versioned CSV files (UTF-8, English column names) stay as
+they are; beside each table the HTML book offers an ``.xlsx`` of the table *as the reader sees it*: the
+Chinese headings, numbers as numbers (a percentage as a percentage), one sheet named by the table's
+number, and the table's source line under it. The workbook is made from the page's own table when the
+page is written, so it always matches the page, and linked from the table's source line.
+
+The whole data package (``datapackage.json`` and every CSV) is published as one zip, linked from the
+front page and the colophon. Both kinds of file carry the build's time (SOURCE_DATE_EPOCH), not the
+clock, so two builds of one commit give identical bytes.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import time
+import zipfile
+from pathlib import Path
+
+from docutils import nodes
+
+FOLDER = "_tables"
+DATA_ZIP = "jzjdgc-data-2025.zip"
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _build_time() -> tuple[int, ...]:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, the earliest zip time
+    return time.gmtime(max(epoch, 315532800))[:6]
+
+
+def reproducible_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip of the members in the given order, every entry dated at the build time."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time=_build_time())
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def _cell_value(text: str):
+    text = text.strip()
+    if not _NUMBER.match(text):
+        return text, None
+    if text.endswith("%"):
+        value = float(text[:-1]) / 100
+        decimals = len(text[:-1].partition(".")[2])
+        pattern = "0" + ("." + "0" * decimals if decimals else "") + "%"
+        return value, f"+{pattern};-{pattern};{pattern}" if text[0] in "+-" else pattern  # a printed sign stays
+    value = float(text)
+    return (int(value) if value.is_integer() and "." not in text else value), None
+
+
+def _rows(table: nodes.table) -> list[list[str]]:
+    return [[entry.astext().replace("\n", " ") for entry in row.findall(nodes.entry)]
+            for row in table.findall(nodes.row)]
+
+
+def _sheet_name(caption: str) -> str:
+    match = re.match(r"^(表\s*[\d\-–]+|图\s*\d+)", caption)
+    name = match.group(1) if match else caption
+    return _SHEET_FORBIDDEN.sub(" ", name)[:31] or "表"
+
+
+def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
+    """The table as an .xlsx: caption, header, rows (numbers as numbers), then the source line."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_name(caption)
+    sheet.append([caption])
+    sheet["A1"].font = Font(bold=True)
+    for index, row in enumerate(rows):
+        values = [_cell_value(text) if index else (text, None) for text in row]
+        sheet.append([value for value, _ in values])
+        for column, (_, number_format) in enumerate(values, start=1):
+            if number_format:
+                sheet.cell(row=sheet.max_row, column=column).number_format = number_format
+        if index == 0:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    sheet.append([])
+    sheet.append([source])
+    moment = time.struct_time(_build_time() + (0, 0, 0))
+    import datetime
+
+    book.properties.created = book.properties.modified = datetime.datetime(*moment[:6])
+    book.properties.creator = "锦州市机电工程学校 中等职业教育质量报告（2025 年度）"
+    saved = io.BytesIO()
+    book.save(saved)
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as archive:  # openpyxl dates entries by the clock
+        return reproducible_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+
+
+def _add_workbooks(app, doctree, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    folder = Path(app.outdir) / FOLDER
+    for table in list(doctree.findall(nodes.table)):
+        if not table["ids"] or "report-table" not in table.get("classes", []):
+            continue
+        label = table["ids"][0]
+        title = next(iter(table.findall(nodes.title)), None)
+        caption = title.astext() if title is not None else label
+        parent = table.parent
+        following = parent.children[parent.index(table) + 1:]
+        source = next((n for n in following if isinstance(n, nodes.paragraph) and "provenance" in n["classes"]), None)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{label}.xlsx").write_bytes(
+            workbook(caption, _rows(table), source.astext() if source is not None else ""))
+        if source is not None:
+            href = "../" * docname.count("/") + f"{FOLDER}/{label}.xlsx"
+            source += nodes.Text("｜Excel：")
+            source += nodes.reference("", f"{label}.xlsx", refuri=href, classes=["xlsx-download"])
+
+
+def _publish_data_package(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from jzreport import paths
+
+    folder = paths.DATA_DIR
+    members = [(f"data/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir()) if path.is_file()]
+    (Path(app.outdir) / DATA_ZIP).write_bytes(reproducible_zip(members))
+
+
+def setup(app):
+    app.connect("doctree-resolved", _add_workbooks)
+    app.connect("build-finished", _publish_data_package)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
