@@ -12,6 +12,7 @@ clock, so two builds of one commit give identical bytes.
 """
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import re
@@ -25,6 +26,7 @@ FOLDER = "_tables"
 DATA_ZIP = "jzjdgc-data-2025.zip"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _build_time() -> tuple[int, ...]:
@@ -89,15 +91,21 @@ def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
                 cell.font = Font(bold=True)
     sheet.append([])
     sheet.append([source])
-    moment = time.struct_time(_build_time() + (0, 0, 0))
-    import datetime
-
-    book.properties.created = book.properties.modified = datetime.datetime(*moment[:6])
+    built = datetime.datetime(*_build_time())
+    book.properties.created = built
     book.properties.creator = "锦州市机电工程学校 中等职业教育质量报告（2025 年度）"
     saved = io.BytesIO()
     book.save(saved)
-    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as archive:  # openpyxl dates entries by the clock
-        return reproducible_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+    # openpyxl dates the zip entries, and the workbook's "modified" property, by the clock: use the build's time
+    stamp = built.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    members = []
+    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            members.append((info.filename, content))
+    return reproducible_zip(members)
 
 
 def _add_workbooks(app, doctree, docname: str) -> None:
