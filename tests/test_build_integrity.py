@@ -55,10 +55,11 @@ def _build_pages(tmp_path, data_dir, chapters, without_network=False):
     toc = tmp_path / "_toc.yml"
     toc.write_text("format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: chapters/{c}\n" for c in chapters), encoding="utf-8")
     env = {**os.environ, "JZREPORT_DATA_DIR": str(data_dir), "SOURCE_DATE_EPOCH": "1764547200"}
-    command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(BOOK), "--path-output", str(tmp_path / "out"),
-               "--toc", str(toc)]
+    command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(BOOK), "--path-output", str(tmp_path / "out")]
     if set(chapters) == {p.stem for p in chapter_pages()}:
-        command += ["-W", "-n", "--keep-going"]  # a partial book has links to chapters it leaves out
+        command += ["-W", "-n", "--keep-going"]  # the whole book, with its own table of contents and appendices
+    else:
+        command += ["--toc", str(toc)]  # a partial book has links to pages it leaves out: no -W
     if without_network:
         command = offline(command)
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
