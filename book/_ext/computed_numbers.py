@@ -19,10 +19,11 @@ from pathlib import Path
 from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
 
+from jzreport.number_sources import VERDICTS_KEY, label
+from jzreport.prose import TRACE_SUFFIX
+
 NUMBERS_PAGE = "numbers"
 SECTION_ID = "sec-computed-numbers"
-TRACE_SUFFIX = "__trace"  # as jzreport.prose.TRACE_SUFFIX (kept apart: that module imports IPython)
-VERDICTS_KEY = "audit_verdicts"
 
 
 def calc_label(docname: str, key: str) -> str:
@@ -62,7 +63,9 @@ def _lines(numbers: list[int]) -> str:
     return "第 " + "、".join(runs) + " 行"
 
 
-def _stated(data_dir: Path) -> dict[str, dict]:
+def read_stated(data_dir: Path) -> dict[str, dict]:
+    """The rows of reported_facts.csv by key (with the csv module: pandas would add a third of a second to
+    every rebuild of the live preview)."""
     with open(data_dir / "reported_facts.csv", encoding="utf-8-sig", newline="") as handle:
         return {row["key"]: row for row in csv.DictReader(handle)}
 
@@ -97,7 +100,7 @@ def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, ve
     fact = stated.get(trace.get("fact") or "")
     if fact:
         entry += _text(nodes.paragraph(), f"报告原文（{fact['section']}）：“{fact['statement']}”　",
-                       _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, "fact-" + fact["key"].replace("_", "-"), "该陈述数字的条目"))
+                       _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, label(fact["key"]), "该陈述数字的条目"))
     found = [v for k in dict.fromkeys([trace.get("fact"), trace.get("check")]) if k for v in verdicts.get(k, [])]
     if found:
         audit = env.domaindata["std"]["labels"].get("sec-audit-numbers")
@@ -117,7 +120,7 @@ def add_computed_entries(app, doctree, docname: str) -> None:
     env = app.env
     folder = env.mystnb_config.output_folder
     verdicts = json.loads(read_glue_cache(folder, NUMBERS_PAGE).get(VERDICTS_KEY, {}).get("data", {}).get("text/plain", "{}"))
-    stated = _stated(paths.DATA_DIR)
+    stated = read_stated(paths.DATA_DIR)
     section = nodes.section(ids=[SECTION_ID])
     section += nodes.title(text="本书计算的数字")
     section += nodes.paragraph(text="正文中由本书代码计算的数字（而非照录报告的陈述）列在这里，按页面顺序：数值与用处、本书的计算、"

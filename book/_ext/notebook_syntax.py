@@ -51,20 +51,17 @@ NUMBER_LINK = "#number-"
 
 @lru_cache(maxsize=1)
 def _stated_keys() -> frozenset[str]:
-    """The keys of reported_facts.csv (read with the csv module: pandas would add a third of a second to
-    every rebuild of the live preview)."""
-    import csv
-
+    """The keys of reported_facts.csv."""
+    from computed_numbers import read_stated
     from jzreport import paths
 
-    with open(paths.DATA_DIR / "reported_facts.csv", encoding="utf-8-sig", newline="") as handle:
-        return frozenset(row["key"] for row in csv.DictReader(handle))
+    return frozenset(read_stated(paths.DATA_DIR))
 
 
 def _has_trace(document, key: str) -> bool:
     """Whether the page's notebook glued a trace for `key`: asked of the notebook while it is being read
     (a role), of the keys myst-nb recorded for the page afterwards (a transform)."""
-    from computed_numbers import TRACE_SUFFIX
+    from jzreport.prose import TRACE_SUFFIX
     from myst_nb.core.variables import RetrievalError
     from myst_nb.ext.glue.utils import retrieve_glue_data
     from myst_nb.sphinx_ import NbMetadataCollector
