@@ -7,10 +7,8 @@ and the versions of the packages that built the book. The page is re-read on eve
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
-from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -28,9 +26,9 @@ def _git(*args: str) -> str:
 
 
 def _build_time() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    from jzreport.build import build_moment
+
+    return build_moment().strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def details() -> str:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -30,8 +28,10 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _build_time() -> tuple[int, ...]:
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "315532800"))  # 1980-01-01, the earliest zip time
-    return time.gmtime(max(epoch, 315532800))[:6]
+    """The build's time (jzreport.build.build_moment) as a zip entry's date, which cannot be before 1980."""
+    from jzreport.build import build_moment
+
+    return max(build_moment().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
 def reproducible_zip(members: list[tuple[str, bytes]]) -> bytes:

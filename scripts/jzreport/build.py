@@ -19,6 +19,7 @@ builds of the same commit, in any folder at any time, publish byte-identical fil
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import subprocess
@@ -90,6 +91,13 @@ def reproducible_time() -> dict[str, str]:
         result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=paths.ROOT, capture_output=True, text=True)
         epoch = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else str(int(time.time()))
     return {"SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1"}
+
+
+def build_moment() -> datetime.datetime:
+    """The build's time as the book states it (colophon, file dates in the published zips): SOURCE_DATE_EPOCH
+    (set by `reproducible_time` for every build), else now; in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.datetime.fromtimestamp(int(epoch) if epoch else time.time(), datetime.timezone.utc)
 
 
 def write_checksums(site: Path) -> Path:
