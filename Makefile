@@ -31,7 +31,8 @@ system-pdf:
 system-test:
 	@scripts/install-system-deps.sh test
 
-# The outside judges of the HTML, pinned in tests/tools/package-lock.json: vnu-jar (Nu Html Checker), axe-core.
+# The outside judges of the HTML, pinned in tests/tools/package-lock.json: vnu-jar (Nu Html Checker), axe-core,
+# Lighthouse (scripts/benchmark.py).
 NODE_TOOLS := tests/tools/node_modules/.installed
 $(NODE_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	@echo "==> 安装测试工具 (installing the HTML checkers from npm: tests/tools)"

@@ -1,20 +1,18 @@
 """Measure build times and page weights; print them and write them to benchmark/results.json.
 
-    .venv/bin/python scripts/benchmark.py [--skip-builds] [--only-preview]
+    .venv/bin/python scripts/benchmark.py [--skip-builds] [--only-preview] [--no-lighthouse]
 
 Build times (on this machine): clean `make html`; rebuild after a prose-only edit; rebuild after one CSV
 edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). Live preview
 (`make serve`): from saving a prose edit, and a CSV edit with its recorded sha256, to the served page
-showing it. The edits are made in the working tree and reverted afterwards. Page weights: the bytes a reader's browser downloads on a
-first visit of each page (HTML, scripts, styles, fonts, images), as served and gzip-compressed, measured
-in headless chromium.
+showing it. The edits are made in the working tree and reverted afterwards. Pages, served with gzip on
+127.0.0.1 (jzreport.gzip_server) as a web host serves them: the bytes a reader's browser downloads on a first
+visit (HTML, scripts, styles, fonts, images; headless chromium), and Lighthouse's mobile scores (12.2.3,
+from tests/tools: performance, accessibility, best practices, SEO, with LCP, TBT and CLS).
 """
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import json
 import os
 import platform
@@ -22,7 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -143,17 +141,33 @@ def measure_preview() -> dict:
     return results
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+LIGHTHOUSE = ROOT / "tests" / "tools" / "node_modules" / ".bin" / "lighthouse"  # 12.2.3, pinned in tests/tools
 
 
-def measure_pages() -> list[dict]:
+def _lighthouse(url: str) -> dict:
+    """Lighthouse's mobile preset (its default) on one page: the four scores and the paint measurements."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+                        "--chrome-flags=--headless=new --no-sandbox"],
+                       env={**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"},
+                       check=True, capture_output=True, timeout=240)
+        data = json.loads(report.read_text(encoding="utf-8"))
+    scores = {key: round(category["score"] * 100) for key, category in data["categories"].items()}
+    audits = data["audits"]
+    return {**scores, "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+            "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3)}
+
+
+def measure_pages(lighthouse: bool = True) -> list[dict]:
+    """Every page over a gzip server on 127.0.0.1 (as a web host sends it): its weight on a first visit, and
+    its Lighthouse mobile scores."""
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    from jzreport.gzip_server import serve
+
+    server, base = serve(HTML)
     pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html") if "_static" not in p.parts)
     rows = []
     with sync_playwright() as playwright:
@@ -162,20 +176,16 @@ def measure_pages() -> list[dict]:
         for page_path in pages:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
-            bodies = []
-            page.on("response", lambda r: bodies.append(r))
-            page.goto(base + page_path, wait_until="networkidle")
-            raw = gz = 0
-            for response in bodies:
-                try:
-                    body = response.body()
-                except Exception:
-                    continue
-                raw += len(body)
-                gz += len(gzip.compress(body, 6))
-            rows.append({"page": page_path, "requests": len(bodies), "bytes": raw, "gzip_bytes": gz})
+            sizes = []
+            page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+            page.goto(f"{base}/{page_path}", wait_until="networkidle")
+            rows.append({"page": page_path, "requests": len(sizes), "gzip_bytes": sum(sizes)})
             context.close()
         browser.close()
+    if lighthouse:
+        for row in rows:
+            print(f"    Lighthouse: {row['page']}", flush=True)
+            row.update(_lighthouse(f"{base}/{row['page']}"))
     server.shutdown()
     return rows
 
@@ -184,6 +194,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Measure build times and page weights.")
     parser.add_argument("--skip-builds", action="store_true", help="only measure the pages of the current build")
     parser.add_argument("--only-preview", action="store_true", help="only measure the live preview (make serve)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="page weights without Lighthouse scores")
     args = parser.parse_args()
     results = {"machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
                "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
@@ -195,7 +206,7 @@ def main() -> int:
     if not args.skip_builds:
         results.update(measure_builds())
         results.update(measure_preview())
-    results["pages"] = measure_pages()
+    results["pages"] = measure_pages(lighthouse=not args.no_lighthouse)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -207,10 +218,12 @@ def main() -> int:
     if "csv_edit_executed" in results:
         print(f"  prose edit re-executed: {results['prose_edit_executed'] or 'nothing'}")
         print(f"  CSV edit re-executed:   {results['csv_edit_executed']}")
-    print("\nPage weight on a first visit (KB):")
-    print(f"  {'page':45s} {'requests':>8} {'bytes':>9} {'gzip':>9}")
+    print("\nPages on a first visit over gzip (KB transferred), Lighthouse mobile (performance, accessibility,")
+    print("best practices, SEO; LCP s, TBT ms, CLS):")
     for row in results["pages"]:
-        print(f"  {row['page']:45s} {row['requests']:>8} {row['bytes'] / 1024:>9.0f} {row['gzip_bytes'] / 1024:>9.0f}")
+        scores = (f"{row['performance']:>4} {row['accessibility']:>4} {row['best-practices']:>4} {row['seo']:>4}"
+                  f"  LCP {row['lcp_s']:.1f} TBT {row['tbt_ms']} CLS {row['cls']}") if "performance" in row else ""
+        print(f"  {row['page']:45s} {row['requests']:>4} req {row['gzip_bytes'] / 1024:>6.0f} KB  {scores}")
     heaviest = max(results["pages"], key=lambda r: r["gzip_bytes"])
     print(f"\nheaviest page gzipped: {heaviest['page']} {heaviest['gzip_bytes'] / 1024:.0f} KB; written to {RESULTS.relative_to(ROOT)}")
     return 0

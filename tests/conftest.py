@@ -54,7 +54,7 @@ def find_table(label: str):
 
 
 def plotly_figures(page: Path) -> dict[str, list[dict]]:
-    """div id -> the figure's trace list, parsed from the inline Plotly.newPlot call."""
+    """plot id -> the figure's trace list, read from the data beside its static image."""
     return published.figures(soup_of(page))
 
 

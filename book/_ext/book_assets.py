@@ -1,11 +1,12 @@
-"""Sphinx extension of this book: plotly.js served locally, and only to pages that draw a figure.
+"""Sphinx extension of this book: plotly.js served locally, loaded only when a reader asks for it; lean pages.
 
-The book's figures use only the bar, pie and scatter trace types, so the site ships plotly.js's
-"basic" bundle (1.2 MB, 0.4 MB gzipped, instead of 4.8 MB / 1.5 MB), vendored in
-book/_vendor/ with its licence (npm package plotly.js-basic-dist-min, same plotly.js version as
-the plotly Python package). A <script> tag is added to the body, not deferred (figure code calls
-Plotly.newPlot inline), only of pages whose body contains a plotly figure. Nothing is loaded from
-the internet.
+The book's figures use only the bar, pie and scatter trace types, which are exactly plotly.js's "basic"
+bundle (1.2 MB, 0.4 MB gzipped, instead of 4.8 MB / 1.5 MB), vendored in book/_vendor/ with its licence
+(npm package plotly.js-basic-dist-min, same plotly.js version as the plotly Python package; to rebuild:
+`npm pack plotly.js-basic-dist-min@4.1.1` and copy `plotly-basic.min.js`). A page shows each figure as a
+static image first; book/_vendor/lazy-figures.js (added, deferred, only to pages with figures) loads
+plotly.js when the reader taps a figure's button. Every script file is deferred, and the theme's search
+scripts are left to the search page (book/_templates/layout.html). Nothing is loaded from the internet.
 """
 from __future__ import annotations
 
@@ -17,14 +18,17 @@ from pathlib import Path
 # Kept in book/_vendor, not _static: Jupyter Book adds every .js under a static path to every page.
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "_vendor"
 PLOTLY_JS = "plotly-basic-4.1.1.min.js"
+LAZY_FIGURES_JS = "lazy-figures.js"
+FIGURE_MARK = 'class="lazy-figure-data"'  # written by jzreport.figures.figure_html
 
 
-def _add_plotly_to_figure_pages(app, pagename, templatename, context, doctree):
-    # The tag goes at the top of the page body: it loads (blocking) before the first figure's inline code.
+def _add_figure_script_to_figure_pages(app, pagename, templatename, context, doctree):
+    """Pages with figures get lazy-figures.js (deferred), told where plotly.js is."""
     body = context.get("body", "")
-    if "Plotly.newPlot" in body:
-        src = context["pathto"](f"_static/{PLOTLY_JS}", 1)
-        context["body"] = f'<script src="{src}"></script>\n' + body
+    if FIGURE_MARK in body:
+        script = context["pathto"](f"_static/{LAZY_FIGURES_JS}", 1)
+        plotly = context["pathto"](f"_static/{PLOTLY_JS}", 1)
+        context["body"] = body + f'\n<script defer src="{script}" data-plotly="{plotly}"></script>\n'
 
 
 def _is_thebe(script) -> bool:
@@ -37,6 +41,26 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     does not offer live code, so its scripts are left out of every page."""
     context["script_files"] = [js for js in context["script_files"] if not _is_thebe(js)]
     context["css_files"] = [css for css in context["css_files"] if "thebe" not in str(getattr(css, "filename", ""))]
+
+
+def _drop_sphinx_design_where_unused(app, pagename, templatename, context, doctree):
+    """sphinx-design (loaded by Jupyter Book) styles tabs, cards and grids: a page with none of them (class
+    sd-…) leaves out its stylesheet and script, one request less before the text shows."""
+    if 'class="sd-' in context.get("body", "") or ' sd-' in context.get("body", ""):
+        return
+    context["css_files"] = [css for css in context["css_files"] if "sphinx-design" not in str(getattr(css, "filename", css))]
+    context["script_files"] = [js for js in context["script_files"] if "design-tabs" not in str(getattr(js, "filename", js))]
+
+
+def _defer_scripts(app, pagename, templatename, context, doctree):
+    """Every script file loads after the page is parsed (defer keeps their order): none holds up the text.
+    The few inline scripts only set variables and stay as they are."""
+    from sphinx.builders.html._assets import _JavaScript
+
+    context["script_files"] = [
+        js if not getattr(js, "filename", None) or (getattr(js, "attributes", None) or {}).get("defer")
+        else _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
+        for js in context["script_files"]]
 
 
 def _copy_vendor_files(app, exception):
@@ -99,14 +123,64 @@ def _subset_fontawesome(outdir: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+ICON_FONT = Path("_static") / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_CODEPOINT = re.compile(r'"(?:\\(f[0-9a-f]{3})|([\ue000-\uf8ff]))"')  # "\f019" or the private-use character itself
+
+
+def _icon_codepoints(css: str, used_icons: set[str]) -> set[int]:
+    """The icon font's code points the pages can show: those the theme's own rules use (its --pst-icon-*
+    variables, admonition and link icons), and those of the fa-* icon classes the pages carry."""
+    found = set()
+    for selectors, body in _CSS_RULE.findall(css):
+        names = {s.strip().removeprefix(".").split(":")[0] for s in selectors.split(",")}
+        icon_rule = all(s.strip().startswith(".fa-") for s in selectors.split(","))
+        if not icon_rule or names & {f"fa-{name}" for name in used_icons}:
+            found.update(int(escaped, 16) if escaped else ord(char) for escaped, char in _CODEPOINT.findall(body))
+    return found
+
+
+def _subset_icon_font(outdir: Path) -> None:
+    """Cut the theme's icon font (156 KB, fetched by every page before its text shows on a slow phone) down to
+    the glyphs the pages can show: a few KB. fonttools keeps the font's own timestamps: stable bytes."""
+    from fontTools import subset
+
+    font_path, css_path = outdir / ICON_FONT, outdir / THEME_CSS
+    if not font_path.exists() or not css_path.exists():
+        return
+    used = {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    font = subset.load_font(str(font_path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=_icon_codepoints(css_path.read_text(encoding="utf-8"), used))
+    subsetter.subset(font)
+    subset.save_font(font, str(font_path), options)
+
+
+def _inline_basic_css(outdir: Path) -> None:
+    """The theme's theme.css only @imports Sphinx's basic.css: a chain of two requests before the page can be
+    drawn. Written out in place, it is one."""
+    theme = outdir / "_static" / "styles" / "theme.css"
+    basic = outdir / "_static" / "basic.css"
+    if theme.exists() and basic.exists() and '@import "../basic.css";' in (text := theme.read_text(encoding="utf-8")):
+        theme.write_text(text.replace('@import "../basic.css";', basic.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def _trim_theme_assets(app, exception):
     if exception is None and app.builder.format == "html":
         _subset_fontawesome(Path(app.outdir))
+        _subset_icon_font(Path(app.outdir))
+        _inline_basic_css(Path(app.outdir))
 
 
 def setup(app):
-    app.connect("html-page-context", _add_plotly_to_figure_pages)
+    app.connect("html-page-context", _add_figure_script_to_figure_pages)
     app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _drop_sphinx_design_where_unused)
+    app.connect("html-page-context", _defer_scripts, priority=900)
     app.connect("build-finished", _copy_vendor_files)
     app.connect("build-finished", _trim_theme_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,6 +2,7 @@
 
 sphinxext-opengraph (configured in _config.yml) writes each page's meta description and Open Graph title
 and description from the page's own title and first paragraph. Here:
+- a page without a paragraph of its own (search, index) is described by the book's and the page's titles;
 - the front page's <title> names the book once ("首页 — <book title>": the theme adds the book's title to every
   page's title, which on the front page is the same text);
 - ``robots.txt`` allows every page; when a base URL is configured (``html_baseurl``), it names the
@@ -18,6 +19,16 @@ def _front_page_title_once(app, pagename, templatename, context, doctree) -> Non
     front page 首页 there, so its <title> reads "首页 — <book title>"."""
     if pagename == app.config.root_doc:
         context["title"] = "首页"
+
+
+def _description_everywhere(app, pagename, templatename, context, doctree) -> None:
+    """Pages without a first paragraph of their own (the search page, the index) still get a description."""
+    from html import escape
+
+    if 'name="description"' not in context.get("metatags", ""):
+        page = {"search": "全书搜索，查找任何字词、短语或数字", "genindex": "索引"}.get(pagename) or context.get("title", "")
+        text = f"{context.get('docstitle', '')}：{page}"
+        context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escape(text)}" />'
 
 
 def _robots_and_sitemap(app, exception) -> None:
@@ -38,5 +49,6 @@ def _robots_and_sitemap(app, exception) -> None:
 
 def setup(app):
     app.connect("html-page-context", _front_page_title_once)
+    app.connect("html-page-context", _description_everywhere, priority=900)  # after sphinxext-opengraph
     app.connect("build-finished", _robots_and_sitemap)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

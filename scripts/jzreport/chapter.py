@@ -22,7 +22,7 @@ def show(*objects) -> None:
 def figure(fig, label: str, caption: str, sources: list[str] | str, report_ref: str | None = None, note: str | None = None) -> None:
     """Show a plotly figure with its caption (report's figure number) and provenance line."""
     sources = [sources] if isinstance(sources, str) else sources
-    display(figure_output(fig, label))
+    display(figure_output(fig, label, caption))
     text = f"({label})=\n" + markup.note("figure-caption", caption) + "\n"
     if note:
         text += markup.note("table-note", f"编者注：{note}") + "\n"

@@ -1,7 +1,9 @@
 """Plotly figures of the book: one style, deterministic HTML, and a static PDF image for the LaTeX build.
 
-`figure_output(fig, label)` returns a display bundle with
-- `text/html`: the interactive figure (plotly.js is served once from the book's own _static folder),
+`figure_output(fig, label, caption)` returns a display bundle with
+- `text/html`: the figure as a static SVG image of itself (made by kaleido, with a text alternative that
+  says what it shows), which a reader on a phone sees at once, and the figure's data; a button makes it
+  interactive, and only then does the page load plotly.js (book/_vendor/lazy-figures.js),
 - `application/pdf`: a vector image of the same figure, made by kaleido with Debian's chromium,
 - `application/vnd.plotly.v1+json`: the figure for JupyterLab, drawn there by plotly's own lab
   extension (the book's `text/html` expects the page to carry plotly.js, which JupyterLab does not),
@@ -12,7 +14,10 @@ from __future__ import annotations
 
 import atexit
 import base64
+import html
 import json
+import re
+from urllib.parse import quote
 
 import numpy as np
 import plotly.graph_objects as go
@@ -60,7 +65,7 @@ def plain_json(obj):
 _kaleido_started = False
 
 
-def _static_pdf(fig: go.Figure) -> bytes:
+def _kaleido_image(fig: go.Figure, fmt: str, font_family: str) -> bytes:
     global _kaleido_started
     import kaleido
 
@@ -68,41 +73,80 @@ def _static_pdf(fig: go.Figure) -> bytes:
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         atexit.register(kaleido.stop_sync_server, silence_warnings=True)
         _kaleido_started = True
-    static = go.Figure(fig).update_layout(font_family=STATIC_FONT_FAMILY)
-    return kaleido.calc_fig_sync(static, opts=dict(format="pdf", width=STATIC_WIDTH, height=STATIC_HEIGHT))
+    static = go.Figure(fig).update_layout(font_family=font_family)
+    return kaleido.calc_fig_sync(static, opts=dict(format=fmt, width=STATIC_WIDTH, height=_height(fig)))
+
+
+def _height(fig: go.Figure) -> int:
+    return int(fig.layout.height or STATIC_HEIGHT)
+
+
+def _static_pdf(fig: go.Figure) -> bytes:
+    return _kaleido_image(fig, "pdf", STATIC_FONT_FAMILY)
+
+
+def static_svg(fig: go.Figure, label: str) -> str:
+    """The figure as SVG for the web page, its random plotly ids replaced by the label (stable bytes)."""
+    svg = _kaleido_image(fig, "svg", FONT_FAMILY).decode("utf-8")
+    uid = re.search(r'id="defs-(\w+)"', svg)
+    return svg.replace(uid.group(1), label.replace("-", "")) if uid else svg
 
 
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
+_KIND = {"bar": "柱", "pie": "饼图", "scatter": "折线"}
 
 
-def figure_html(fig: go.Figure, label: str) -> str:
-    return pio.to_html(
-        plain_json(fig.to_plotly_json()),
-        validate=False,
-        include_plotlyjs=False,
-        full_html=False,
-        div_id=f"plotly-{label}",
-        default_width="100%",
-        default_height="420px",
-        config=CONFIG,
-    )
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def describe(fig: go.Figure, caption: str) -> str:
+    """A text alternative for the figure: its caption, then every trace's data as category–value pairs."""
+    parts = []
+    for trace in plain_json(fig.to_plotly_json())["data"]:
+        if trace["type"] == "pie":
+            pairs = zip(trace.get("labels", []), trace.get("values", []))
+        elif trace.get("orientation") == "h":
+            pairs = zip(trace.get("y", []), trace.get("x", []))
+        else:
+            pairs = zip(trace.get("x", []), trace.get("y", []))
+        values = "、".join(f"{_number(k)} {_number(v)}" for k, v in pairs)
+        parts.append(f"{trace.get('name') or _KIND.get(trace['type'], trace['type'])}：{values}")
+    return f"{caption}。数据——" + "；".join(parts) + "。"
+
+
+def figure_html(fig: go.Figure, label: str, caption: str) -> str:
+    """The figure for the web page: a static SVG image with a text alternative, a button that makes it
+    interactive, and the figure's data (plotly's JSON) for that, read by book/_vendor/lazy-figures.js."""
+    spec = plain_json(fig.to_plotly_json())
+    data = json.dumps({"data": spec["data"], "layout": spec.get("layout", {}), "config": CONFIG},
+                      ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    image = "data:image/svg+xml," + quote(static_svg(fig, label), safe="=:/;,.-_()'")
+    height = _height(fig)
+    return (f'<div class="lazy-figure" data-figure="plotly-{label}">\n'
+            f'<img class="lazy-figure-image" src="{html.escape(image)}" alt="{html.escape(describe(fig, caption))}" '
+            f'width="{STATIC_WIDTH}" height="{height}">\n'
+            '<button type="button" class="lazy-figure-start">查看交互图（缩放、查看各项数值）</button>\n'
+            f'<div id="plotly-{label}" class="lazy-figure-plot" style="height:{height}px" hidden></div>\n'
+            f'<script type="application/json" class="lazy-figure-data">{data}</script>\n</div>')
 
 
 class FigureOutput:
     """Display object: interactive HTML for the web book, vector PDF for the printed book."""
 
-    def __init__(self, fig: go.Figure, label: str):
+    def __init__(self, fig: go.Figure, label: str, caption: str):
         self.fig = fig
         self.label = label
+        self.caption = caption
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
-            "text/html": figure_html(self.fig, self.label),
+            "text/html": figure_html(self.fig, self.label, self.caption),
             "application/pdf": base64.b64encode(_static_pdf(self.fig)).decode("ascii"),
             "application/vnd.plotly.v1+json": {**plain_json(self.fig.to_plotly_json()), "config": CONFIG},
             "text/plain": f"<figure {self.label}: {json.dumps([t.type for t in self.fig.data])}>",
         }
 
 
-def figure_output(fig: go.Figure, label: str) -> FigureOutput:
-    return FigureOutput(fig, label)
+def figure_output(fig: go.Figure, label: str, caption: str) -> FigureOutput:
+    return FigureOutput(fig, label, caption)

@@ -5,9 +5,7 @@ Used by `make audit` (re-execution compared with the published book) and by the 
 from __future__ import annotations
 
 import json
-import re
 
-_NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"(?P<id>[^"]+)",\s*(?P<rest>.*)', re.S)
 
 
 def table_rows(table) -> list[list[str]]:
@@ -21,15 +19,10 @@ def tables(soup) -> dict[str, list[list[str]]]:
 
 
 def figures(soup) -> dict[str, list[dict]]:
-    """Every plotly figure of a page: div id -> its traces, parsed from the inline Plotly.newPlot call."""
-    found = {}
-    decoder = json.JSONDecoder()
-    for script in soup.find_all("script"):
-        match = _NEW_PLOT.search(script.string or "")
-        if match:
-            traces, _ = decoder.raw_decode(match.group("rest"))
-            found[match.group("id")] = traces
-    return found
+    """Every plotly figure of a page: its plot's id -> its traces, read from the data beside its static
+    image (jzreport.figures.figure_html)."""
+    return {box["data-figure"]: json.loads(box.select_one("script.lazy-figure-data").string)["data"]
+            for box in soup.select("div.lazy-figure")}
 
 
 def glued_numbers(soup) -> list[str]:

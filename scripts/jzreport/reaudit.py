@@ -56,7 +56,7 @@ def executed_outputs(notebook) -> tuple[dict, dict, dict]:
                 glued[record["name"]] = bundle.get(record["mime_prefix"] + "text/plain", "")
             if "text/markdown" in bundle:
                 tables.update(_markdown_tables(bundle["text/markdown"]))
-            if "Plotly.newPlot" in bundle.get("text/html", ""):
+            if "lazy-figure-data" in bundle.get("text/html", ""):
                 figures.update(published.figures(BeautifulSoup(bundle["text/html"], "html.parser")))
     return tables, figures, glued
 
