@@ -203,7 +203,10 @@ def main() -> int:
         results = {**previous, **measure_preview()}
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return 0
-    if not args.skip_builds:
+    if args.skip_builds:  # keep the build and preview times measured before
+        previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        results = {**{k: v for k, v in previous.items() if k != "pages"}, **results}
+    else:
         results.update(measure_builds())
         results.update(measure_preview())
     results["pages"] = measure_pages(lighthouse=not args.no_lighthouse)
