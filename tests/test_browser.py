@@ -223,3 +223,26 @@ def test_axe_core_finds_no_violations(browser, site, viewport):
         found += [f"{relative(path)} {v}" for v in violations]
         page.close()
     assert found == [], "\n".join(found)
+
+
+def test_printing_a_chapter_gives_clean_a4_pages(browser, site, tmp_path):
+    """Print a chapter from the browser (Chromium's print to PDF, A4): the report's text, tables and the
+    figures' static images, without the site's navigation, buttons or code; read back with pdftotext."""
+    import subprocess
+
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(f"{site}/chapters/01-school-overview.html", wait_until="load")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.bd-header', '.bd-sidebar-primary', 'details.hide', '.lazy-figure-start']
+        .map(s => [...document.querySelectorAll(s)].every(e => getComputedStyle(e).display === 'none'))""")
+    assert all(hidden), hidden
+    assert page.locator("img.lazy-figure-image").first.is_visible()
+    pdf = tmp_path / "chapter.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.close()
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "1.1 学校基本情况" in text and "表 1 2025 年专业设置情况一览表" in text and "图 2 在校学生专业分布数据分析" in text
+    for absent in ("显示计算代码", "查看交互图", "load_table", "上一页"):
+        assert absent not in text, absent
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "595.276 x 841.89 pts (A4)" in pages or "A4" in pages
