@@ -57,6 +57,19 @@ def test_figures_show_a_static_image_and_load_plotly_only_on_request(html_dir):
     assert figure_pages >= 5
 
 
+def test_each_page_asks_for_one_stylesheet_and_no_blocking_script(html_dir):
+    """Before its first paint a page waits for one stylesheet (the bundle of the theme's and the book's
+    styles) and no script; the bundle carries the book's own styles."""
+    for page in all_pages():
+        soup = soup_of(page)
+        sheets = [link["href"] for link in soup.find_all("link", rel="stylesheet") if not link.get("media")]
+        assert len(sheets) == 1 and "_static/styles/bundle-" in sheets[0], (page.name, sheets)
+        bundle = (page.parent / sheets[0]).resolve().read_text(encoding="utf-8")
+        assert "p.provenance" in bundle and ".lazy-figure-image" in bundle
+        blocking = [s["src"] for s in soup.head.find_all("script", src=True) if not (s.has_attr("defer") or s.has_attr("async"))]
+        assert blocking == [], (page.name, blocking)
+
+
 def test_search_text_holds_every_page_as_shown(html_dir):
     """The search page's text (_static/fulltext.js) holds each page's sections as the reader sees them: glued
     numbers inside their sentence, no code; it is loaded by the search page only."""
