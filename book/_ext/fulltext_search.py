@@ -56,8 +56,7 @@ def _write_fulltext(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    pages = [doc for doc in sorted(app.env.found_docs)]
-    text = json.dumps(fulltext(outdir, pages, app.builder), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(fulltext(outdir, sorted(app.env.found_docs), app.builder), ensure_ascii=False, separators=(",", ":"))
     (outdir / FULLTEXT_JS).write_text(f"window.BOOK_FULLTEXT = {text};\n", encoding="utf-8")
 
 
