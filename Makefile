@@ -1,34 +1,48 @@
-# The two commands for a fresh machine: `make book` (HTML and PDF) and `make test`.
+# The two commands for a fresh machine: `make book` (HTML and PDF) and `make test`. `make` alone lists every target.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 SETUP := $(VENV)/.requirements-installed
-# The report edition to build: data/$(EDITION)/ (same schemas every year).
-EDITION ?= 2025
+# The report edition to build: data/$(EDITION)/ and source/$(EDITION)-quality-report.txt (same schemas every year).
+# Its default is jzreport.paths.DEFAULT_EDITION; everything else about the edition comes from its data.
+EDITION ?=
+ifneq ($(EDITION),)
 export JZREPORT_EDITION := $(EDITION)
+endif
 
-.PHONY: book html pdf audit lab serve check-data record-data test clean setup system-html system-pdf system-test
+.PHONY: help book html pdf audit lab serve check-data record-data lint format test benchmark lock clean setup \
+	system-html system-pdf system-test
 
-book: html pdf
+help: ## list the targets (this text)
+	@echo "make <target> [EDITION=<year>]"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(SETUP)
+book: html pdf ## build the book: HTML site and PDF (book/_build/html, book/_build/pdf)
 
-$(SETUP): requirements.txt
-	@echo "==> 准备 Python 环境 (setting up $(VENV) from requirements.txt)"
+setup: $(SETUP) ## the Python environment: pinned requirements checked by hash, jzreport installed editable
+
+$(SETUP): requirements.txt pyproject.toml
+	@echo "==> 准备 Python 环境 (setting up $(VENV) from requirements.txt, hashes checked)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'jzreport.pth').write_text('$(CURDIR)/scripts\n')"
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
+	rm -f $(VENV)/lib/python3*/site-packages/jzreport.pth  # left by earlier versions of this Makefile
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-system-html:
+lock: $(SETUP) ## regenerate requirements.txt (with hashes) from requirements.in
+	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11.7 \
+		--python-platform x86_64-manylinux_2_28 --no-header --annotation-style line -o requirements.txt
+
+system-html: ## install the Debian packages for the HTML book (as root) or name them
 	@scripts/install-system-deps.sh html
 
-system-pdf:
+system-pdf: ## the same for the PDF (XeLaTeX, CJK fonts)
 	@scripts/install-system-deps.sh pdf
 
-system-test:
+system-test: ## the same for the tests (everything, plus Java and Node.js)
 	@scripts/install-system-deps.sh test
 
 # The outside judges of the HTML, pinned in tests/tools/package-lock.json: vnu-jar (Nu Html Checker), axe-core,
@@ -39,34 +53,41 @@ $(NODE_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
 	touch $@
 
-check-data: $(SETUP)
+check-data: $(SETUP) ## validate the data package (schemas, checksums, cross-file rules)
 	$(PY) -m jzreport.validation
 
-record-data: $(SETUP)
+record-data: $(SETUP) ## record the data files' new checksums after a deliberate edit
 	$(PY) -m jzreport.record
 
-html: system-html $(SETUP)
+html: system-html $(SETUP) ## build the HTML book (published atomically to book/_build/html)
 	$(PY) -m jzreport.build html
 
-# The printed book; after html: it reuses the HTML work folder's execution cache and is copied into the site.
-pdf: system-pdf $(SETUP) html
+pdf: system-pdf $(SETUP) html ## build the PDF (after the HTML; reuses its executed notebooks)
 	$(PY) -m jzreport.build pdf
 
-# JupyterLab with every chapter .md opening as a notebook (jupytext, MyST) and MyST rendered (jupyterlab-myst).
-lab: system-html $(SETUP)
+lab: system-html $(SETUP) ## JupyterLab for editors: chapters open as notebooks
 	$(PY) -m jzreport.lab
 
-# Live preview while editing: http://127.0.0.1:$(PORT)/, rebuilt on every save; the published book is not touched.
 PORT ?= 8000
-serve: system-html $(SETUP)
+serve: system-html $(SETUP) ## live preview at http://127.0.0.1:8000/ (PORT=...), rebuilt on every save
 	$(PY) -m jzreport.preview --port $(PORT)
 
-# Re-execute every chapter from scratch and compare tables, figure data and numbers with the published book.
-audit: system-html $(SETUP)
+audit: system-html $(SETUP) ## re-execute every chapter and compare with the published book
 	$(PY) -m jzreport.reaudit
 
-test: system-test $(SETUP) $(NODE_TOOLS) html pdf
-	$(PY) -m pytest tests
+lint: $(SETUP) ## ruff lint and format check over the package, extensions, scripts, tests and chapters
+	$(VENV)/bin/pre-commit run --all-files
 
-clean:
+CHAPTERS := book/chapters/*.md book/index.md book/numbers.md
+format: $(SETUP) ## apply ruff's fixes and formatting (code and the chapters' code cells)
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+	$(VENV)/bin/nbqa "ruff check --fix" $(CHAPTERS) && $(VENV)/bin/nbqa "ruff format" $(CHAPTERS)
+
+test: system-test $(SETUP) $(NODE_TOOLS) lint html pdf ## lint, build the book, then every test (in parallel)
+	$(PY) -m pytest
+
+benchmark: system-test $(SETUP) $(NODE_TOOLS) ## measure build and test times (side by side with a baseline) and page speed
+	$(PY) scripts/benchmark.py
+
+clean: ## remove everything built
 	rm -rf book/_build

@@ -10,6 +10,7 @@ showing it. The edits are made in the working tree and reverted afterwards. Page
 visit (HTML, scripts, styles, fonts, images; headless chromium), and Lighthouse's mobile scores (12.2.3,
 from tests/tools: performance, accessibility, best practices, SEO, with LCP, TBT and CLS).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,8 +107,13 @@ def measure_preview() -> dict:
     """`make serve`: seconds from a saved edit to the served page showing it (the page's own reload adds
     the browser's load time on top)."""
     port = 8799
-    server = subprocess.Popen([PY, "-m", "jzreport.preview", "--port", str(port)], cwd=ROOT, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [PY, "-m", "jzreport.preview", "--port", str(port)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     results = {}
     prose_page = f"http://127.0.0.1:{port}/chapters/08-challenges.html"
     data_page = f"http://127.0.0.1:{port}/chapters/02-talent-cultivation.html"
@@ -148,16 +154,29 @@ def _lighthouse(url: str) -> dict:
     """Lighthouse's mobile preset (its default) on one page: the four scores and the paint measurements."""
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "report.json"
-        subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-                        "--chrome-flags=--headless=new --no-sandbox"],
-                       env={**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"},
-                       check=True, capture_output=True, timeout=240)
+        subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                "--chrome-flags=--headless=new --no-sandbox",
+            ],
+            env={**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"},
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
         data = json.loads(report.read_text(encoding="utf-8"))
     scores = {key: round(category["score"] * 100) for key, category in data["categories"].items()}
     audits = data["audits"]
-    return {**scores, "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
-            "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
-            "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3)}
+    return {
+        **scores,
+        "lcp_s": round(audits["largest-contentful-paint"]["numericValue"] / 1000, 2),
+        "tbt_ms": round(audits["total-blocking-time"]["numericValue"]),
+        "cls": round(audits["cumulative-layout-shift"]["numericValue"], 3),
+    }
 
 
 def measure_pages(lighthouse: bool = True) -> list[dict]:
@@ -171,8 +190,10 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
     pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html") if "_static" not in p.parts)
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for page_path in pages:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
@@ -196,8 +217,10 @@ def main() -> int:
     parser.add_argument("--only-preview", action="store_true", help="only measure the live preview (make serve)")
     parser.add_argument("--no-lighthouse", action="store_true", help="page weights without Lighthouse scores")
     args = parser.parse_args()
-    results = {"machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
-               "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results = {
+        "machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
     if args.only_preview:
         previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
         results = {**previous, **measure_preview()}
@@ -214,8 +237,15 @@ def main() -> int:
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     print("\nBuild times (seconds):")
-    for key in ["clean_html_s", "prose_edit_html_s", "csv_edit_html_s", "clean_pdf_s", "preview_first_build_s",
-                "preview_prose_edit_s", "preview_csv_edit_s"]:
+    for key in [
+        "clean_html_s",
+        "prose_edit_html_s",
+        "csv_edit_html_s",
+        "clean_pdf_s",
+        "preview_first_build_s",
+        "preview_prose_edit_s",
+        "preview_csv_edit_s",
+    ]:
         if key in results:
             print(f"  {key:20s} {results[key]:>7}")
     if "csv_edit_executed" in results:
@@ -224,11 +254,19 @@ def main() -> int:
     print("\nPages on a first visit over gzip (KB transferred), Lighthouse mobile (performance, accessibility,")
     print("best practices, SEO; LCP s, TBT ms, CLS):")
     for row in results["pages"]:
-        scores = (f"{row['performance']:>4} {row['accessibility']:>4} {row['best-practices']:>4} {row['seo']:>4}"
-                  f"  LCP {row['lcp_s']:.1f} TBT {row['tbt_ms']} CLS {row['cls']}") if "performance" in row else ""
+        scores = (
+            (
+                f"{row['performance']:>4} {row['accessibility']:>4} {row['best-practices']:>4} {row['seo']:>4}"
+                f"  LCP {row['lcp_s']:.1f} TBT {row['tbt_ms']} CLS {row['cls']}"
+            )
+            if "performance" in row
+            else ""
+        )
         print(f"  {row['page']:45s} {row['requests']:>4} req {row['gzip_bytes'] / 1024:>6.0f} KB  {scores}")
     heaviest = max(results["pages"], key=lambda r: r["gzip_bytes"])
-    print(f"\nheaviest page gzipped: {heaviest['page']} {heaviest['gzip_bytes'] / 1024:.0f} KB; written to {RESULTS.relative_to(ROOT)}")
+    print(
+        f"\nheaviest page gzipped: {heaviest['page']} {heaviest['gzip_bytes'] / 1024:.0f} KB; written to {RESULTS.relative_to(ROOT)}"
+    )
     return 0
 
 

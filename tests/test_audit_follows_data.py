@@ -1,12 +1,12 @@
 """Changing a CSV value changes both the prose number and the audit verdict that depend on it."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pandas as pd
 
-from conftest import CHAPTER_DIR
 from jzreport import data, record
-from notebook_runner import execute, glued, markdown_outputs
+from jzreport.notebook_runner import execute, glued, markdown_outputs
+from tests.helpers import CHAPTER_DIR, EDITION
 
 
 def _audit_row(markdown: str, claim: str) -> str:
@@ -48,8 +48,12 @@ def test_audit_text_follows_stated_values(data_copy):
     from jzreport.audit_checks import build_ledger
 
     stated = pd.read_csv(data_copy / "reported_facts.csv", dtype=str, keep_default_na=False)
-    for key, value in [("weld_cycle_before", "40"), ("graduates_placed_2025", "500"),
-                       ("double_qualified_share_after_case21", "85"), ("progression_rate_2025_1_1", "89")]:
+    for key, value in [
+        ("weld_cycle_before", "40"),
+        ("graduates_placed", "500"),
+        ("double_qualified_share_after_case21", "85"),
+        ("progression_rate_1_1", "89"),
+    ]:
         assert (stated["key"] == key).sum() == 1
         stated.loc[stated["key"] == key, "value"] = value
     stated.to_csv(data_copy / "reported_facts.csv", index=False)
@@ -62,15 +66,18 @@ def test_audit_text_follows_stated_values(data_copy):
     assert "40 → 10" in weld["说明"] and "原来的 4 倍" in weld["说明"] and "提升 3 倍" in weld["说明"]
     assert "30" not in weld["说明"]
 
-    employment = rows["2025 届毕业生就业率"][0]
-    assert "500 ÷ 567 = 88.18%" in employment["由数据重算"] and "(500 − 330) ÷ (567 − 330) = 71.73%" in employment["由数据重算"]
+    employment = rows[f"{EDITION.year} 届毕业生就业率"][0]
+    assert (
+        "500 ÷ 567 = 88.18%" in employment["由数据重算"]
+        and "(500 − 330) ÷ (567 − 330) = 71.73%" in employment["由数据重算"]
+    )
     assert employment["结论"] == "不一致（2 种口径均不符）" and "去向落实 500 人" in employment["说明"]
 
     share = rows["专任教师中“双师型”教师比例"][0]
     assert "提升至 85%" in share["说明"] and "80" not in share["说明"]
 
-    progression = rows["2025 届毕业生升学率"][0]
-    assert "报告所列 89% 与表 5 中 2025 年的升学率相同" in progression["说明"]
+    progression = rows[f"{EDITION.year} 届毕业生升学率"][0]
+    assert f"报告所列 89% 与表 5 中 {EDITION.year} 年的升学率相同" in progression["说明"]
 
 
 def test_audit_counts_trades_by_the_name_register():

@@ -1,4 +1,5 @@
 """The audit's verdict logic: consistent, inconsistent and rounding-tolerance cases."""
+
 from __future__ import annotations
 
 from jzreport.audit import CONSISTENT, INCONSISTENT, NOT_DERIVABLE, compare, same_values, tolerance_of
@@ -17,10 +18,10 @@ def test_inconsistent_case_reports_difference():
 
 def test_rounding_tolerance_follows_printed_precision():
     assert tolerance_of("89") == 0.5 and tolerance_of("98.3") == 0.05
-    assert compare("89", 100 * 155 / 174).status == CONSISTENT      # 89.08 printed as 89
-    assert compare("96.5", 100 * 82 / 85).status == CONSISTENT      # 96.47 printed as 96.5
-    assert compare("96.4", 100 * 82 / 85).status == INCONSISTENT    # 96.47 is not 96.4 at one decimal
-    assert compare("60", 100 * 74 / 124).status == CONSISTENT       # 59.68 printed as 60
+    assert compare("89", 100 * 155 / 174).status == CONSISTENT  # 89.08 printed as 89
+    assert compare("96.5", 100 * 82 / 85).status == CONSISTENT  # 96.47 printed as 96.5
+    assert compare("96.4", 100 * 82 / 85).status == INCONSISTENT  # 96.47 is not 96.4 at one decimal
+    assert compare("60", 100 * 74 / 124).status == CONSISTENT  # 59.68 printed as 60
 
 
 def test_qualified_values():
@@ -33,4 +34,3 @@ def test_not_derivable_and_repeated_facts():
     assert compare("80", None).status == NOT_DERIVABLE
     assert same_values(["71.6", "71.6"]).status == CONSISTENT
     assert same_values(["71.6", "80"]).status == INCONSISTENT
-

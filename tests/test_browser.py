@@ -2,6 +2,7 @@
 
 Screenshots of two pages at phone and desktop size are saved in tests/artifacts/ for people to look at.
 """
+
 from __future__ import annotations
 
 import functools
@@ -10,7 +11,7 @@ import threading
 
 import pytest
 
-from conftest import ARTIFACTS, HTML_DIR, TOOLS, all_pages, chapter_pages, plotly_figures
+from tests.helpers import ARTIFACTS, HTML_DIR, TOOLS, all_pages, chapter_pages, plotly_figures
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -23,7 +24,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(html_dir):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML_DIR)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(HTML_DIR))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -37,7 +40,14 @@ def open_page(browser, url, viewport=DESKTOP):
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url}"))
-    page.on("request", lambda r: problems.append(f"external request: {r.url}") if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            problems.append(f"external request: {r.url}")
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(url, wait_until="load")
     page.wait_for_timeout(300)
     return page, problems
@@ -77,9 +87,14 @@ def test_every_figure_shows_at_once_and_draws_its_data_points_on_request(browser
     page.close()
 
 
-SEARCHES = [("汽车运用与维修", "chapters/01-school-overview.html"), ("现代学徒制", "chapters/02-talent-cultivation.html"),
-            ("中高级职称", "chapters/01-school-overview.html"), ("在校生1700余人", "chapters/01-school-overview.html"),
-            ("794", "chapters/03-service-contribution.html"), ("2021", "chapters/01-school-overview.html")]
+SEARCHES = [
+    ("汽车运用与维修", "chapters/01-school-overview.html"),
+    ("现代学徒制", "chapters/02-talent-cultivation.html"),
+    ("中高级职称", "chapters/01-school-overview.html"),
+    ("在校生1700余人", "chapters/01-school-overview.html"),
+    ("794", "chapters/03-service-contribution.html"),
+    ("2021", "chapters/01-school-overview.html"),
+]
 
 
 @pytest.mark.parametrize("scheme", ["http", "file"])
@@ -88,11 +103,17 @@ def test_search_finds_chinese_phrases_and_numbers(browser, site, scheme):
     server and from file:// (the offline reader)."""
     base = site if scheme == "http" else HTML_DIR.as_uri()
     for query, expected in SEARCHES:
-        page, problems = open_page(browser, f"{base}/search.html?q={query}", PHONE) if scheme == "http" else (browser.new_page(viewport=PHONE), [])
+        page, problems = (
+            open_page(browser, f"{base}/search.html?q={query}", PHONE)
+            if scheme == "http"
+            else (browser.new_page(viewport=PHONE), [])
+        )
         if scheme == "file":
             page.goto(f"{base}/search.html?q={query}", wait_until="load")
         page.wait_for_selector("#book-search-status:not(:empty)", timeout=10_000)
-        links = page.locator("#book-search-results li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        links = page.locator("#book-search-results li a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
         assert any(link.startswith(expected) for link in links), (query, links)
         marked = page.locator("#book-search-results mark").all_inner_texts()
         assert marked and all(text.lower() == query.lower() for text in marked), (query, marked[:3])
@@ -117,7 +138,9 @@ def test_navigation_between_chapters(browser, site):
 def test_phone_shows_tables_scrollable_not_cut_off(browser, site):
     page, _ = open_page(browser, f"{site}/chapters/04-cultural-heritage.html", PHONE)
     width = page.evaluate("document.documentElement.clientWidth")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, "the page itself must not scroll sideways"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (
+        "the page itself must not scroll sideways"
+    )
     table = page.locator("table#tbl-mentor-pairs")
     table.scroll_into_view_if_needed()
     fits_or_scrolls = table.evaluate("""t => {
@@ -169,8 +192,10 @@ def test_phone_tables_keep_readable_columns(browser, site):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, relative(path)
         for table in page.evaluate(TABLE_SHAPES):
             if table["narrowest"] < 4 or table["tallest"] > 360:
-                problems.append(f"{relative(path)} {table['id']}: narrowest column {table['narrowest']:.1f} characters, "
-                                f"tallest row {table['tallest']:.0f} px")
+                problems.append(
+                    f"{relative(path)} {table['id']}: narrowest column {table['narrowest']:.1f} characters, "
+                    f"tallest row {table['tallest']:.0f} px"
+                )
         if relative(path) in ("index.html", "chapters/10-audit.html"):
             ARTIFACTS.mkdir(exist_ok=True)
             table_id = "tbl-scorecard" if relative(path) == "index.html" else "tbl-audit-2"
@@ -185,8 +210,10 @@ def test_tapping_a_number_on_a_phone_shows_its_row_and_verdict(browser, site, sc
     """On a phone, from a server and from file://: tap a computed and a stated number of chapter 1 and land on
     its entry (data file and row, the report's sentence, the verdict), in view."""
     base = site if scheme == "http" else HTML_DIR.as_uri()
-    for number, expected in [("majors-listed", ["majors.csv 第 2–11 行", "A1-30 一致"]),
-                             ("employment-rate-2025", ["reported_facts.csv", "就业率为 90.81%", "不一致"])]:
+    for number, expected in [
+        ("majors-listed", ["majors.csv 第 2–11 行", "A1-30 一致"]),
+        ("fact-employment-rate", ["reported_facts.csv", "就业率为 90.81%", "不一致"]),
+    ]:
         page = browser.new_page(viewport=PHONE, has_touch=True, is_mobile=True)
         page.goto(f"{base}/chapters/01-school-overview.html", wait_until="load")
         link = page.locator(f"a.number-source[href*='{number}']").first
@@ -218,8 +245,11 @@ def test_axe_core_finds_no_violations(browser, site, viewport):
     for path in all_pages():
         page, _ = open_page(browser, f"{site}/{relative(path)}", viewport)
         page.add_script_tag(content=axe)
-        violations = page.evaluate("""async rules => (await axe.run(document, {runOnly: {type: 'tag', values: rules}}))
-            .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""", AXE_RULES)
+        violations = page.evaluate(
+            """async rules => (await axe.run(document, {runOnly: {type: 'tag', values: rules}}))
+            .violations.map(v => `${v.id}: ${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(' | ')}`)""",
+            AXE_RULES,
+        )
         found += [f"{relative(path)} {v}" for v in violations]
         page.close()
     assert found == [], "\n".join(found)
@@ -241,7 +271,11 @@ def test_printing_a_chapter_gives_clean_a4_pages(browser, site, tmp_path):
     page.pdf(path=str(pdf), format="A4", print_background=True)
     page.close()
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "1.1 学校基本情况" in text and "表 1 2025 年专业设置情况一览表" in text and "图 2 在校学生专业分布数据分析" in text
+    assert (
+        "1.1 学校基本情况" in text
+        and "表 1 2025 年专业设置情况一览表" in text
+        and "图 2 在校学生专业分布数据分析" in text
+    )
     for absent in ("显示计算代码", "查看交互图", "load_table", "上一页"):
         assert absent not in text, absent
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

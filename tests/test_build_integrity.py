@@ -1,4 +1,5 @@
 """Bad data never publishes; data text is escaped; builds are offline and reproducible."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +12,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
 from jzreport import paths, published, record
-from test_data_package import BAD_INPUTS
+from tests.helpers import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
+from tests.test_data_package import BAD_INPUTS
 
 BOOK = ROOT / "book"
 
@@ -25,7 +26,6 @@ def tree_digest(folder) -> str:
     return digest.hexdigest()
 
 
-
 def offline(command: list[str]) -> list[str]:
     """Run `command` in a new network namespace: only loopback (for the Jupyter kernel), no other network."""
     return ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command]
@@ -33,7 +33,9 @@ def offline(command: list[str]) -> list[str]:
 
 def run_build(env_data_dir, *args):
     env = {**os.environ, "JZREPORT_DATA_DIR": str(env_data_dir)}
-    return subprocess.run([sys.executable, "-m", "jzreport.build", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "jzreport.build", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=str)
@@ -53,11 +55,23 @@ def test_invalid_data_leaves_published_book_untouched(data_copy, html_dir, case)
 def _build_pages(tmp_path, data_dir, chapters, without_network=False):
     """Build the given chapters (plus the front page) into tmp_path with the book's own configuration."""
     toc = tmp_path / "_toc.yml"
-    toc.write_text("format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: chapters/{c}\n" for c in chapters), encoding="utf-8")
+    toc.write_text(
+        "format: jb-book\nroot: index\nchapters:\n" + "".join(f"  - file: chapters/{c}\n" for c in chapters),
+        encoding="utf-8",
+    )
     env = {**os.environ, "JZREPORT_DATA_DIR": str(data_dir), "SOURCE_DATE_EPOCH": "1764547200"}
-    command = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", str(BOOK), "--path-output", str(tmp_path / "out")]
+    command = [
+        str(ROOT / ".venv" / "bin" / "jupyter-book"),
+        "build",
+        str(BOOK),
+        "--config",
+        str(paths.CONFIG),
+        "--path-output",
+        str(tmp_path / "out"),
+    ]
     if set(chapters) == {p.stem for p in chapter_pages()}:
-        command += ["-W", "-n", "--keep-going"]  # the whole book, with its own table of contents and appendices
+        # the whole book, with its own table of contents and appendices
+        command += ["--toc", str(paths.TOC), "-W", "-n", "--keep-going"]
     else:
         command += ["--toc", str(toc)]  # a partial book has links to pages it leaves out: no -W
     if without_network:
@@ -67,8 +81,10 @@ def _build_pages(tmp_path, data_dir, chapters, without_network=False):
     return tmp_path / "out" / "_build" / "html"
 
 
-@pytest.mark.skipif(shutil.which("unshare") is None or shutil.which("ip") is None or os.geteuid() != 0,
-                    reason="needs root, unshare and ip for a network namespace")
+@pytest.mark.skipif(
+    shutil.which("unshare") is None or shutil.which("ip") is None or os.geteuid() != 0,
+    reason="needs root (a network namespace made with unshare and ip, to build without network); CI runs as root",
+)
 def test_script_in_data_is_text_on_the_built_page_built_offline(data_copy, tmp_path):
     units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
     units.loc[2, "company"] = "<script>alert('x')</script>川达集团"
@@ -91,5 +107,7 @@ def test_two_clean_builds_give_identical_tables_figures_and_numbers(tmp_path, ht
     rebuilt = _build_pages(tmp_path, paths.DATA_DIR, chapters)
     for page in chapter_pages():
         again = rebuilt / "chapters" / page.name
-        assert _page_facts(soup_of(page)) == _page_facts(BeautifulSoup(again.read_text(encoding="utf-8"), "html.parser")), page.name
+        assert _page_facts(soup_of(page)) == _page_facts(
+            BeautifulSoup(again.read_text(encoding="utf-8"), "html.parser")
+        ), page.name
         assert plotly_figures(page) == plotly_figures(again), page.name

@@ -1,14 +1,16 @@
 """The data package: every CSV matches its schema and recorded sha256; bad data fails with file, row and column."""
+
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from jzreport import data, paths, validation
+from tests.helpers import EDITION
 
 
 def test_package_is_valid():
@@ -36,8 +38,7 @@ def test_loaded_types_follow_schema():
     progression = data.load_table("progression")
     assert progression["applicants"].dtype == "int64"
     assert progression["progression_rate_pct"].dtype == "float64"
-    assert data.fact("graduates_2025").value == 567
-
+    assert data.stated_facts()["graduates"].value == 567
 
 
 def _rewrite_cell(path, row, column, value):
@@ -53,32 +54,57 @@ def _edit_text(path, old, new):
 
 # Each case: how to break the copy, then what the single message must name.
 BAD_INPUTS = {
-    "non-number": (lambda d: _rewrite_cell(d / "progression.csv", 2, "admitted", "一五五"),
-                   ["progression.csv", "第 3 行", "admitted", "一五五", "整数"]),
-    "negative-count": (lambda d: _rewrite_cell(d / "enrolment_by_major.csv", 3, "male", "-1"),
-                       ["enrolment_by_major.csv", "第 4 行", "male", "-1", "不能为负"]),
-    "percentage-over-100": (lambda d: _rewrite_cell(d / "certificate_attainment.csv", 1, "attainment_rate_pct", "198.3"),
-                            ["certificate_attainment.csv", "第 2 行", "attainment_rate_pct", "198.3", "100"]),
-    "duplicate-key": (lambda d: _rewrite_cell(d / "fitness_tests.csv", 2, "year", "2024"),
-                      ["fitness_tests.csv", "第 3 行", "键重复", "第 2 行"]),
-    "missing-column": (lambda d: pd.read_csv(d / "internship_units.csv", dtype=str).drop(columns="positions")
-                       .to_csv(d / "internship_units.csv", index=False),
-                       ["internship_units.csv", "缺少列", "positions"]),
-    "renamed-column": (lambda d: _edit_text(d / "majors.csv", "major_category", "category"),
-                       ["majors.csv", "major_category", "category", "改了列名"]),
-    "extra-column": (lambda d: pd.read_csv(d / "progression.csv", dtype=str).assign(comment="x")
-                     .to_csv(d / "progression.csv", index=False),
-                     ["progression.csv", "多出列", "comment"]),
-    "empty-file": (lambda d: (d / "teacher_training.csv").write_text("", encoding="utf-8"),
-                   ["teacher_training.csv", "文件为空"]),
-    "gbk-encoding": (lambda d: (d / "majors.csv").write_bytes((d / "majors.csv").read_text(encoding="utf-8").encode("gb18030")),
-                     ["majors.csv", "GBK/GB18030", "UTF-8"]),
-    "missing-file": (lambda d: (d / "budget_2025.csv").unlink(),
-                     ["budget_2025.csv", "文件不存在"]),
-    "enum-violation": (lambda d: _rewrite_cell(d / "skills_competition_awards.csv", 1, "award", "国赛一等奖"),
-                       ["skills_competition_awards.csv", "第 2 行", "award", "国赛一等奖"]),
-    "hash-changed": (lambda d: _rewrite_cell(d / "internship_units.csv", 3, "positions", "17"),
-                     ["internship_units.csv", "sha256", "make record-data"]),
+    "non-number": (
+        lambda d: _rewrite_cell(d / "progression.csv", 2, "admitted", "一五五"),
+        ["progression.csv", "第 3 行", "admitted", "一五五", "整数"],
+    ),
+    "negative-count": (
+        lambda d: _rewrite_cell(d / "enrolment_by_major.csv", 3, "male", "-1"),
+        ["enrolment_by_major.csv", "第 4 行", "male", "-1", "不能为负"],
+    ),
+    "percentage-over-100": (
+        lambda d: _rewrite_cell(d / "certificate_attainment.csv", 1, "attainment_rate_pct", "198.3"),
+        ["certificate_attainment.csv", "第 2 行", "attainment_rate_pct", "198.3", "100"],
+    ),
+    "duplicate-key": (
+        lambda d: _rewrite_cell(d / "fitness_tests.csv", 2, "year", str(EDITION.previous_year)),
+        ["fitness_tests.csv", "第 3 行", "键重复", "第 2 行"],
+    ),
+    "missing-column": (
+        lambda d: (
+            pd.read_csv(d / "internship_units.csv", dtype=str)
+            .drop(columns="positions")
+            .to_csv(d / "internship_units.csv", index=False)
+        ),
+        ["internship_units.csv", "缺少列", "positions"],
+    ),
+    "renamed-column": (
+        lambda d: _edit_text(d / "majors.csv", "major_category", "category"),
+        ["majors.csv", "major_category", "category", "改了列名"],
+    ),
+    "extra-column": (
+        lambda d: (
+            pd.read_csv(d / "progression.csv", dtype=str).assign(comment="x").to_csv(d / "progression.csv", index=False)
+        ),
+        ["progression.csv", "多出列", "comment"],
+    ),
+    "empty-file": (
+        lambda d: (d / "teacher_training.csv").write_text("", encoding="utf-8"),
+        ["teacher_training.csv", "文件为空"],
+    ),
+    "gbk-encoding": (
+        lambda d: (d / "majors.csv").write_bytes((d / "majors.csv").read_text(encoding="utf-8").encode("gb18030")),
+        ["majors.csv", "GBK/GB18030", "UTF-8"],
+    ),
+    "missing-file": (lambda d: (d / "budget.csv").unlink(), ["budget.csv", "文件不存在"]),
+    "enum-violation": (
+        lambda d: _rewrite_cell(d / "skills_competition_awards.csv", 1, "award", "国赛一等奖"),
+        ["skills_competition_awards.csv", "第 2 行", "award", "国赛一等奖"],
+    ),
+    "hash-changed": (
+        lambda d: _rewrite_cell(d / "internship_units.csv", 3, "positions", "17"),
+        ["internship_units.csv", "sha256", "make record-data"],
+    ),
 }
 
 
@@ -100,15 +126,24 @@ def _edit_descriptor(folder, change):
 
 # Malformed descriptor entries (as an editor adding a table might leave them): each is named, never a traceback.
 BAD_DESCRIPTORS = {
-    "missing-name": (lambda d: _edit_descriptor(d, lambda r: r[6].pop("name")),
-                     ["datapackage.json", "第 7 项", "fitness_tests.csv", "缺少 \"name\"", "missing \"name\""]),
-    "missing-path": (lambda d: _edit_descriptor(d, lambda r: r[1].pop("path")), ["第 2 项", "缺少 \"path\""]),
-    "missing-schema": (lambda d: _edit_descriptor(d, lambda r: r[2].pop("schema")), ["第 3 项", "缺少 \"schema\""]),
-    "unknown-type": (lambda d: _edit_descriptor(d, lambda r: r[4]["schema"]["fields"][1].update(type="int")),
-                     ["第 5 项", "列 applicants", "'int'"]),
-    "path-outside": (lambda d: _edit_descriptor(d, lambda r: r[0].update(path="../majors.csv")), ["第 1 项", "不能含 .."]),
-    "invalid-json": (lambda d: _edit_text(d / "datapackage.json", '"resources": [', '"resources": [,'),
-                     ["datapackage.json", "不是有效的 JSON", "第 "]),
+    "missing-name": (
+        lambda d: _edit_descriptor(d, lambda r: r[6].pop("name")),
+        ["datapackage.json", "第 7 项", "fitness_tests.csv", '缺少 "name"', 'missing "name"'],
+    ),
+    "missing-path": (lambda d: _edit_descriptor(d, lambda r: r[1].pop("path")), ["第 2 项", '缺少 "path"']),
+    "missing-schema": (lambda d: _edit_descriptor(d, lambda r: r[2].pop("schema")), ["第 3 项", '缺少 "schema"']),
+    "unknown-type": (
+        lambda d: _edit_descriptor(d, lambda r: r[4]["schema"]["fields"][1].update(type="int")),
+        ["第 5 项", "列 applicants", "'int'"],
+    ),
+    "path-outside": (
+        lambda d: _edit_descriptor(d, lambda r: r[0].update(path="../majors.csv")),
+        ["第 1 项", "不能含 .."],
+    ),
+    "invalid-json": (
+        lambda d: _edit_text(d / "datapackage.json", '"resources": [', '"resources": [,'),
+        ["datapackage.json", "不是有效的 JSON", "第 "],
+    ),
 }
 
 
@@ -123,7 +158,9 @@ def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
     result = subprocess.run([sys.executable, "-m", f"jzreport.{command}"], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
-    assert any(all(part in line for part in BAD_DESCRIPTORS[case][1]) for line in result.stderr.splitlines()), result.stderr
+    assert any(all(part in line for part in BAD_DESCRIPTORS[case][1]) for line in result.stderr.splitlines()), (
+        result.stderr
+    )
     assert (data_copy / "datapackage.json").read_bytes() == before, "nothing recorded"
 
 
@@ -166,7 +203,9 @@ def test_frictionless_validates_the_package():
     import sys
 
     frictionless = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(frictionless), "validate", "--json", str(paths.DESCRIPTOR)], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(frictionless), "validate", "--json", str(paths.DESCRIPTOR)], capture_output=True, text=True
+    )
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"], result.stdout[-3000:]
     tasks = report["tasks"]

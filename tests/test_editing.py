@@ -7,6 +7,7 @@
 - `make serve` (python -m jzreport.preview): a saved prose edit appears in the open page by itself.
 The chapter edited is restored afterwards, whatever happens.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,7 @@ import sys
 import time
 from contextlib import contextmanager
 
-
-from conftest import ARTIFACTS, CHAPTER_DIR, HTML_DIR, ROOT, free_port
+from tests.helpers import ARTIFACTS, CHAPTER_DIR, HTML_DIR, ROOT, free_port
 
 CHAPTER = CHAPTER_DIR / "08-challenges.md"
 ANCHOR = "总结成绩的同时，我们也清醒地认识到"
@@ -57,8 +57,12 @@ def test_broken_reference_and_unknown_number_fail_every_build(html_dir):
             assert result.returncode != 0, f"build {attempt} must fail"
             where = f"book/chapters/08-challenges.md:{line}: "
             messages = [m for m in result.stderr.splitlines() if where in m]
-            assert any("交叉引用的目标 “sec-no-such-section” 不存在" in m and "undefined label" in m for m in messages), result.stderr
-            assert any("{eval}`no_such_number` 没有数值" in m and "No key 'no_such_number'" in m for m in messages), result.stderr
+            assert any(
+                "交叉引用的目标 “sec-no-such-section” 不存在" in m and "undefined label" in m for m in messages
+            ), result.stderr
+            assert any("{eval}`no_such_number` 没有数值" in m and "No key 'no_such_number'" in m for m in messages), (
+                result.stderr
+            )
             assert "已发布的书未改动" in result.stderr and "book/_build/logs/html.log" in result.stderr
             assert len(result.stderr.splitlines()) < 10, "the problems, not the log"
     assert _published_digest() == published
@@ -79,8 +83,13 @@ def test_failing_code_cell_names_the_chapter_line(html_dir):
 def test_live_preview_shows_a_saved_edit(html_dir, browser):
     published = _published_digest()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "jzreport.preview", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jzreport.preview", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         url = f"http://127.0.0.1:{port}/chapters/08-challenges.html"
@@ -89,13 +98,15 @@ def test_live_preview_shows_a_saved_edit(html_dir, browser):
             try:
                 if page.goto(url).ok and ANCHOR in page.content():
                     break
-            except Exception:  # noqa: BLE001 - server not up yet
+            except Exception:
                 pass
             assert time.monotonic() < deadline, "the preview did not build"
             time.sleep(1)
         page.wait_for_timeout(1500)  # the page's reload script connects
         with edited_chapter("预览测试：这句话是刚刚保存的。"):
-            page.wait_for_function("() => document.body.innerText.includes('预览测试：这句话是刚刚保存的。')", timeout=60_000)
+            page.wait_for_function(
+                "() => document.body.innerText.includes('预览测试：这句话是刚刚保存的。')", timeout=60_000
+            )
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.locator("text=预览测试").first.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "preview-after-edit.png"))

@@ -1,12 +1,13 @@
 """Figures in the built HTML: each data figure's traces carry exactly the data they are drawn from."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from conftest import find_figure
 from jzreport import data
+from tests.helpers import EDITION, find_figure
 
 
 def pairs(trace, category_axis: str, value_axis: str) -> dict:
@@ -38,7 +39,7 @@ def test_teacher_composition(html_dir):
 
 
 def test_figures_use_only_trace_types_of_the_shipped_plotly_bundle(html_dir):
-    from conftest import chapter_pages, plotly_figures
+    from tests.helpers import chapter_pages, plotly_figures
 
     allowed = {"bar", "pie", "scatter"}  # plotly.js basic bundle, see book/_ext/book_assets.py
     for page in chapter_pages():
@@ -85,7 +86,9 @@ def test_certification_charts(html_dir):
         shown.update(pairs(trace, "y", "x"))
     assert {k: v for k, v in shown.items() if not k.startswith("混合批次")} == single.to_dict()
     mixed = batches[batches["trades"].str.contains("、")]
-    assert {k.removeprefix("混合批次："): v for k, v in shown.items() if k.startswith("混合批次")} == dict(zip(mixed["trades"], mixed["attendances"]))
+    assert {k.removeprefix("混合批次："): v for k, v in shown.items() if k.startswith("混合批次")} == dict(
+        zip(mixed["trades"], mixed["attendances"])
+    )
     assert sum(shown.values()) == batches["attendances"].sum(), "every attendance counted exactly once"
 
 
@@ -93,7 +96,9 @@ def test_certificate_rates(html_dir):
     traces = find_figure("fig-certificate-rates")
     certificates = data.load_table("certificate_attainment")
     assert len(traces) == 1, "only what 表 15 prints: no reconstructed previous-year series"
-    assert pairs(trace_named(traces, "2025 届"), "x", "y") == dict(zip(certificates["major"], certificates["attainment_rate_pct"]))
+    assert pairs(trace_named(traces, f"{EDITION.year} 届"), "x", "y") == dict(
+        zip(certificates["major"], certificates["attainment_rate_pct"])
+    )
     labels = traces[0]["text"]
     for label, change in zip(labels, certificates["yoy_change_pct"]):
         assert f"同比变化 {'+' if change >= 0 else ''}{change:.1f}%" in label, label
@@ -101,24 +106,32 @@ def test_certificate_rates(html_dir):
 
 def test_budget_structure(html_dir):
     traces = find_figure("fig-budget-structure")
-    budget = data.load_table("budget_2025")
+    budget = data.load_table("budget")
     parts = budget[budget["parent"].notna() & (budget["parent"] != "")].set_index("item")["amount_wan_yuan"]
     shown = {t["name"]: t["x"][0] for t in traces}
     for item, amount in parts.items():
         assert shown[item] == pytest.approx(amount), item
-    spending = budget[(budget["flow"] == "支出") & budget["item"].isin(["基本支出", "项目支出"])].set_index("item")["amount_wan_yuan"]
+    spending = budget[(budget["flow"] == "支出") & budget["item"].isin(["基本支出", "项目支出"])].set_index("item")[
+        "amount_wan_yuan"
+    ]
     for item, amount in spending.items():
         assert shown[item] == pytest.approx(amount), item
 
 
 def test_every_figure_in_the_book_is_tested(html_dir):
-    from conftest import chapter_pages, plotly_figures
+    from tests.helpers import chapter_pages, plotly_figures
 
     drawn = {label.removeprefix("plotly-") for page in chapter_pages() for label in plotly_figures(page)}
     assert drawn == {
-        "fig-students-by-major", "fig-teacher-composition", "fig-progression", "fig-fitness",
-        "fig-apprenticeship-structure", "fig-certification-trades", "fig-certification-timeline",
-        "fig-certificate-rates", "fig-budget-structure",
+        "fig-students-by-major",
+        "fig-teacher-composition",
+        "fig-progression",
+        "fig-fitness",
+        "fig-apprenticeship-structure",
+        "fig-certification-trades",
+        "fig-certification-timeline",
+        "fig-certificate-rates",
+        "fig-budget-structure",
     }, "a new figure needs a data test here"
 
 
@@ -141,7 +154,7 @@ def _stated_and_derived() -> set[float]:
             allowed.update(float(v) for v in values)
             allowed.update(100 - float(v) for v in values)
             allowed.add(total(values).value)
-            allowed.update(total(values.iloc[:i + 1]).value for i in range(len(values)))
+            allowed.update(total(values.iloc[: i + 1]).value for i in range(len(values)))
             for category in text:
                 allowed.update(total(group).value for _, group in frame.groupby(category)[column])
         for column in text:  # numbers written inside text cells (reported_facts values, "3 名教师")
@@ -165,7 +178,7 @@ def _drawn_numbers(trace: dict) -> list[float]:
 def test_every_number_a_figure_draws_is_stated_or_follows_from_stated_numbers(html_dir):
     """No figure draws a number the report neither states nor implies: each number of every trace (its
     values and the numbers in its labels) is in the data or follows from it by the audit's arithmetic."""
-    from conftest import chapter_pages, plotly_figures
+    from tests.helpers import chapter_pages, plotly_figures
 
     allowed = _stated_and_derived()
     for page in chapter_pages():

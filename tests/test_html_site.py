@@ -1,12 +1,12 @@
 """The site as a whole: offline (no external scripts or styles), plotly served locally, Chinese search."""
+
 from __future__ import annotations
 
 import json
 import re
-
 import subprocess
 
-from conftest import EVAL_NAME, ROOT, all_pages, chapter_pages, soup_of, table_rows
+from tests.helpers import EVAL_NAME, ROOT, all_pages, chapter_pages, soup_of, table_rows
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 
@@ -19,7 +19,12 @@ def test_no_external_scripts_or_stylesheets(html_dir):
             if EXTERNAL.match(tag["src"]):
                 offenders.append((page.name, tag["src"]))
         for tag in soup.find_all("link", href=True):
-            if EXTERNAL.match(tag["href"]) and set(tag.get("rel", [])) & {"stylesheet", "preload", "modulepreload", "icon"}:
+            if EXTERNAL.match(tag["href"]) and set(tag.get("rel", [])) & {
+                "stylesheet",
+                "preload",
+                "modulepreload",
+                "icon",
+            }:
                 offenders.append((page.name, tag["href"]))
         for tag in soup.find_all(["img", "iframe"], src=True):
             if EXTERNAL.match(tag["src"]):
@@ -66,7 +71,9 @@ def test_each_page_asks_for_one_stylesheet_and_no_blocking_script(html_dir):
         assert len(sheets) == 1 and "_static/styles/bundle-" in sheets[0], (page.name, sheets)
         bundle = (page.parent / sheets[0]).resolve().read_text(encoding="utf-8")
         assert "p.provenance" in bundle and ".lazy-figure-image" in bundle
-        blocking = [s["src"] for s in soup.head.find_all("script", src=True) if not (s.has_attr("defer") or s.has_attr("async"))]
+        blocking = [
+            s["src"] for s in soup.head.find_all("script", src=True) if not (s.has_attr("defer") or s.has_attr("async"))
+        ]
         assert blocking == [], (page.name, blocking)
 
 
@@ -74,7 +81,7 @@ def test_search_text_holds_every_page_as_shown(html_dir):
     """The search page's text (_static/fulltext.js) holds each page's sections as the reader sees them: glued
     numbers inside their sentence, no code; it is loaded by the search page only."""
     text = (html_dir / "_static" / "fulltext.js").read_text(encoding="utf-8")
-    pages = {page["url"]: page for page in json.loads(text[text.index("=") + 1:].strip().rstrip(";"))}
+    pages = {page["url"]: page for page in json.loads(text[text.index("=") + 1 :].strip().rstrip(";"))}
     sections = pages["chapters/01-school-overview.html"]["sections"]
     ch1 = " ".join(section["text"] for section in sections)
     assert "全日制学历教育在校生1700余人" in ch1 and "汽车运用与维修" in ch1 and "load_table" not in ch1
@@ -114,7 +121,9 @@ def test_missing_figures_are_registered_not_drawn(html_dir):
 
     text = "".join(soup_of(page).get_text() for page in chapter_pages())
     for figure in data.load_table("missing_figures")["figure"]:
-        assert f"原报告{figure}" in text.replace("原报告 图", "原报告图") or f"原报告图 {figure.split()[-1]}" in text, figure
+        assert f"原报告{figure}" in text.replace("原报告 图", "原报告图") or f"原报告图 {figure.split()[-1]}" in text, (
+            figure
+        )
     drawn = " ".join(str(soup_of(page).select("p.figure-caption")) for page in chapter_pages())
     for title in data.load_table("missing_figures")["title"]:
         assert title not in drawn, f"{title} has no published data and must not be drawn"
@@ -152,8 +161,9 @@ def test_every_page_weighs_under_1_mb_gzipped(html_dir):
 
     for page in all_pages():
         soup = soup_of(page)
-        refs = [t["src"] for t in soup.find_all("script", src=True)] + \
-               [t["href"] for t in soup.find_all("link", href=True) if "stylesheet" in t.get("rel", [])]
+        refs = [t["src"] for t in soup.find_all("script", src=True)] + [
+            t["href"] for t in soup.find_all("link", href=True) if "stylesheet" in t.get("rel", [])
+        ]
         files = {(page.parent / ref.split("?")[0]).resolve() for ref in refs}
         total = gz(page) + sum(gz(f) for f in files if f.is_file())
         assert total < 1_000_000, f"{page.name}: {total / 1024:.0f} KB gzipped"
@@ -165,8 +175,10 @@ def test_every_stated_number_links_to_its_row_and_verdict(html_dir):
     from jzreport.number_sources import label
 
     numbers = soup_of(html_dir / "numbers.html")
-    entries = {div["id"]: div.get_text(" ", strip=True) for div in numbers.select("div.fact-source:not(.computed-source)")}
-    facts = data.facts()
+    entries = {
+        div["id"]: div.get_text(" ", strip=True) for div in numbers.select("div.fact-source:not(.computed-source)")
+    }
+    facts = data.stated_facts()
     assert len(entries) == len(facts)
     sha = data.recorded_sha256("reported_facts")[:12]
     for row, fact in enumerate(facts.values(), start=2):
@@ -239,8 +251,11 @@ def test_published_checksums_cover_every_file(html_dir):
 def test_audit_is_published_as_data(html_dir):
 
     records = json.loads((html_dir / "audit" / "audit.json").read_text(encoding="utf-8"))
-    rows = sum(len(table_rows(t)) - 1 for t in soup_of(html_dir / "chapters" / "10-audit.html").select("table")
-               if (t.get("id") or "") in {f"tbl-audit-{n}" for n in range(2, 6)})
+    rows = sum(
+        len(table_rows(t)) - 1
+        for t in soup_of(html_dir / "chapters" / "10-audit.html").select("table")
+        if (t.get("id") or "") in {f"tbl-audit-{n}" for n in range(2, 6)}
+    )
     assert len(records) == rows > 50
     first = records[0]
     assert {"id", "section", "claim", "stated", "recomputed", "verdict", "data_files"} <= set(first)

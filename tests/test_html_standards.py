@@ -1,6 +1,7 @@
 """The HTML book judged by outside tools and by what readers do with it: the Nu Html Checker (vnu-jar),
 pages ready to share (meta description, Open Graph, distinct titles, robots.txt), every table as an Excel
 workbook, and the whole data package as one download. axe-core runs in the browser tests."""
+
 from __future__ import annotations
 
 import io
@@ -9,15 +10,19 @@ import zipfile
 
 import pytest
 
-from conftest import TOOLS, all_pages, soup_of, table_rows
 from jzreport import data, paths
+from tests.helpers import EDITION, TOOLS, all_pages, soup_of, table_rows
 
 
 def test_nu_html_checker_reports_no_errors(html_dir):
     jar = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
     assert jar.exists(), "run `make test` (it installs tests/tools with npm)"
-    result = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *map(str, all_pages())],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "gnu", *map(str, all_pages())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0 and not result.stderr.strip() and not result.stdout.strip(), result.stderr[:3000]
 
 
@@ -41,7 +46,7 @@ def test_every_page_is_ready_to_share(html_dir):
             assert soup.find("meta", property=name), (page.name, name)
         titles.append(soup.title.get_text())
     assert len(set(titles)) == len(titles), "two pages share a <title>"
-    book = "锦州市机电工程学校 中等职业教育质量报告（2025 年度）"
+    book = EDITION.title
     assert soup_of(html_dir / "index.html").title.get_text().count(book) == 1
     assert (html_dir / "robots.txt").read_text(encoding="utf-8").startswith("User-agent: *")
 
@@ -53,8 +58,11 @@ def test_every_table_opens_in_excel_as_the_reader_sees_it(html_dir):
     for page in all_pages():
         for table in soup_of(page).select("table.report-table[id]"):
             label = table["id"]
-            links = [a for a in soup_of(page).select("a.xlsx-download") if a["href"].endswith(f"/{label}.xlsx")
-                     or a["href"] == f"_tables/{label}.xlsx"]
+            links = [
+                a
+                for a in soup_of(page).select("a.xlsx-download")
+                if a["href"].endswith(f"/{label}.xlsx") or a["href"] == f"_tables/{label}.xlsx"
+            ]
             assert links, f"{page.name}: no .xlsx link for {label}"
             sheet = load_workbook(html_dir / "_tables" / f"{label}.xlsx").active
             rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -73,11 +81,11 @@ def test_every_table_opens_in_excel_as_the_reader_sees_it(html_dir):
 
 
 def test_the_data_package_is_one_download(html_dir):
-    archive = zipfile.ZipFile(io.BytesIO((html_dir / "jzjdgc-data-2025.zip").read_bytes()))
+    archive = zipfile.ZipFile(io.BytesIO((html_dir / EDITION.data_zip_name).read_bytes()))
     names = set(archive.namelist())
     expected = {f"data/{p.name}" for p in paths.DATA_DIR.iterdir() if p.is_file()}
     assert "data/datapackage.json" in names and names == expected
     for name in data.resources():
         path = data.path_of(name)
         assert archive.read(f"data/{path.name}") == path.read_bytes()
-    assert 'href="jzjdgc-data-2025.zip"' in (html_dir / "colophon.html").read_text(encoding="utf-8")
+    assert f'href="{EDITION.data_zip_name}"' in (html_dir / "colophon.html").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
 """Tables in the built HTML: the report's numbers (from the source text) and exactly the CSV's values."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from conftest import SOURCE_TEXT, find_table, table_rows
 from jzreport import data
+from tests.helpers import EDITION, SOURCE_TEXT, find_table, table_rows
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -44,9 +45,10 @@ def source_table_block(prefix: str) -> list[str]:
     start = next((i for i, line in enumerate(lines) if line.startswith(prefix + " ") and "\t" not in line), None)
     assert start is not None, (
         f"原报告文本中没有表题以 “{prefix} ” 开头的表 (no caption starting with {prefix!r} in {SOURCE_TEXT.name}): "
-        "REPORT_TABLES lists only tables the report prints; a table of the book's own goes in CSV_TABLES only")
+        "REPORT_TABLES lists only tables the report prints; a table of the book's own goes in CSV_TABLES only"
+    )
     block = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.strip():
             continue
         if "\t" not in line:
@@ -67,7 +69,8 @@ def test_table_numbers_equal_the_reports(prefix, html_dir):
     html_numbers = numbers_in(cell for row in table_rows(table) for cell in row)
     source_numbers = numbers_in(source_table_block(prefix))
     assert html_numbers == source_numbers, (
-        f"missing in HTML: {source_numbers - html_numbers}; not in report: {html_numbers - source_numbers}")
+        f"missing in HTML: {source_numbers - html_numbers}; not in report: {html_numbers - source_numbers}"
+    )
 
 
 @pytest.mark.parametrize("prefix", REPORT_TABLES, ids=str)
@@ -87,18 +90,42 @@ CSV_TABLES = {
     "tbl-majors-2": ("majors", ["seq", "major_code", "major", "major_category", "note"], ()),
     "tbl-enrolment": ("enrolment_by_major", ["seq", "major", "male", "female", "total"], ()),
     "tbl-teachers": ("teacher_composition", ["indicator", "value"], ()),
-    "tbl-competition-awards": ("skills_competition_awards", ["event", "award", "organizer", "advisors", "students"], ()),
+    "tbl-competition-awards": (
+        "skills_competition_awards",
+        ["event", "award", "organizer", "advisors", "students"],
+        (),
+    ),
     "tbl-progression": ("progression", ["year", "applicants", "admitted", "progression_rate_pct"], ()),
     "tbl-internship-units": ("internship_units", ["seq", "company", "positions"], ()),
     "tbl-labour-week": ("labour_week_schedule", ["time_slot", "task", "place", "requirement"], ()),
     "tbl-teacher-training": ("teacher_training", ["category", "unit", "teachers"], ("按学时划分", "按层次划分")),
-    "tbl-apprenticeship": ("apprenticeship_training", ["seq", "company", "trade", "level", "trainees", "course_hours"], ("合计",)),
-    "tbl-certification-batches": ("certification_batches", ["service_dates", "service_item", "attendances"], ("年度合计",)),
+    "tbl-apprenticeship": (
+        "apprenticeship_training",
+        ["seq", "company", "trade", "level", "trainees", "course_hours"],
+        ("合计",),
+    ),
+    "tbl-certification-batches": (
+        "certification_batches",
+        ["service_dates", "service_item", "attendances"],
+        ("年度合计",),
+    ),
     "tbl-certification-exams": ("certification_batches", ["service_dates", "trades", "attendances"], ()),
-    "tbl-mentor-pairs": ("mentor_pairs", ["~mentor", "~apprentice", "model_and_measures", "achievements", "cultural_meaning"], ()),
-    "tbl-enterprise-projects": ("school_enterprise_projects", ["seq", "company", "signing", "cooperation_mode", "core_domains", "expected_goal"], ()),
+    "tbl-mentor-pairs": (
+        "mentor_pairs",
+        ["~mentor", "~apprentice", "model_and_measures", "achievements", "cultural_meaning"],
+        (),
+    ),
+    "tbl-enterprise-projects": (
+        "school_enterprise_projects",
+        ["seq", "company", "signing", "cooperation_mode", "core_domains", "expected_goal"],
+        (),
+    ),
     "tbl-dual-mentor": ("dual_mentor_team", ["dimension", "measures", "participants", "outcomes"], ()),
-    "tbl-certificates": ("certificate_attainment", ["major", "graduates", "target_certificate", "certified", "attainment_rate_pct", "yoy_change_pct"], ()),
+    "tbl-certificates": (
+        "certificate_attainment",
+        ["major", "graduates", "target_certificate", "certified", "attainment_rate_pct", "yoy_change_pct"],
+        (),
+    ),
     "tbl-party-building": ("party_building", ["item", "content", "~value", "~unit"], ()),
     "tbl-governance": ("governance_indicators", ["domain", "before_reform", "status_2024_2025", "improvement"], ()),
     "tbl-policy-documents": ("policy_documents", ["level", "document", "application"], ()),
@@ -138,15 +165,24 @@ def test_group_totals_are_computed_from_details(html_dir):
 
 
 def test_front_page_scorecard_is_computed_and_linked(html_dir):
-    from conftest import soup_of
+    from tests.helpers import soup_of
 
     table = soup_of(html_dir / "index.html").find("table", id="tbl-scorecard")
     rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
     assert rows["开设专业（1.1；表 1）"][0] == f"{len(data.load_table('majors'))} 个"
-    assert rows["职业技能等级认定人次（表 11）"][0] == f"{data.load_table('certification_batches')['attendances'].sum()} 人次"
-    assert rows["证书获取人数（表 15） 〔四个专业之和，本书计算〕"][0] == f"{data.load_table('certificate_attainment')['certified'].sum()} 人"
+    assert (
+        rows["职业技能等级认定人次（表 11）"][0]
+        == f"{data.load_table('certification_batches')['attendances'].sum()} 人次"
+    )
+    assert (
+        rows["证书获取人数（表 15） 〔四个专业之和，本书计算〕"][0]
+        == f"{data.load_table('certificate_attainment')['certified'].sum()} 人"
+    )
     progression = data.load_table("progression").set_index("year")
-    assert rows["升学率（表 5）"][1] == f"+{progression.loc[2025, 'progression_rate_pct'] - progression.loc[2024, 'progression_rate_pct']:.2f} 个百分点"
+    assert (
+        rows["升学率（表 5）"][1]
+        == f"+{progression.loc[EDITION.year, 'progression_rate_pct'] - progression.loc[EDITION.previous_year, 'progression_rate_pct']:.2f} 个百分点"
+    )
     links = [a["href"] for a in table.find_all("a")]
     assert any("10-audit.html#sec-audit-numbers" in href for href in links)
     assert any("01-school-overview.html#tbl-majors" in href for href in links)

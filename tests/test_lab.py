@@ -3,6 +3,7 @@ chapter 2 by its default viewer (as a double-click does), Run All, read what is 
 
 Screenshots of the chapter after Run All (text, a table, a figure) are saved in tests/artifacts/.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,12 +15,16 @@ import urllib.request
 
 import pytest
 
-from conftest import ARTIFACTS, CHAPTER_DIR, EVAL_NAME, ROOT, free_port
+from tests.helpers import ARTIFACTS, CHAPTER_DIR, EVAL_NAME, ROOT, free_port
 
 CHAPTER = CHAPTER_DIR / "02-talent-cultivation.md"
 TOKEN = "editor-test"
 # Numbers the chapter's prose shows once its cells ran (computed from 表 4, 表 6 and reported_facts.csv).
-EXPECTED_TEXT = ["取得了省赛一等奖一项、二等奖2项、三等奖4项", "在第 62 个学雷锋纪念日", "编者注：此处为原报告图 13“主题班会”（照片，本书未收录）。"]
+EXPECTED_TEXT = [
+    "取得了省赛一等奖一项、二等奖2项、三等奖4项",
+    "在第 62 个学雷锋纪念日",
+    "编者注：此处为原报告图 13“主题班会”（照片，本书未收录）。",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +34,20 @@ def lab(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "HOME": str(home), "JUPYTER_TOKEN": TOKEN}
     server = subprocess.Popen(
-        [sys.executable, "-m", "jzreport.lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--LabApp.workspaces_dir={home / 'workspaces'}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "jzreport.lab",
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -65,7 +81,9 @@ def chapter_after_run_all(lab, browser):
     # Done when the last code cell has its execution count and the kernel is idle.
     page.wait_for_function(
         "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
-        " return p.length && /\\[\\d+\\]/.test(p[p.length - 1].textContent); }", timeout=180_000)
+        " return p.length && /\\[\\d+\\]/.test(p[p.length - 1].textContent); }",
+        timeout=180_000,
+    )
     page.wait_for_timeout(2000)
     try:
         yield page, problems, before, opened_dirty
@@ -78,7 +96,9 @@ def chapter_after_run_all(lab, browser):
 def _prose(page) -> str:
     """The text of the rendered Markdown cells (jupyterlab-myst renders them in place of their source)."""
     cells = page.locator(".jp-MarkdownCell")
-    assert cells.count() == page.locator(".jp-MarkdownCell.jp-mod-rendered").count() > 10, "every Markdown cell rendered"
+    assert cells.count() == page.locator(".jp-MarkdownCell.jp-mod-rendered").count() > 10, (
+        "every Markdown cell rendered"
+    )
     return "\n".join(cells.locator(".jp-Cell-inputArea").all_inner_texts())
 
 
@@ -111,8 +131,12 @@ def test_run_all_draws_interactive_figures(chapter_after_run_all):
     page.wait_for_selector(".jp-NotebookPanel .js-plotly-plot .main-svg", timeout=30_000)
     figures = page.locator(".jp-NotebookPanel .js-plotly-plot")
     assert figures.count() == 2, "chapter 2 draws 表 5 and 表 7"
-    assert page.locator(".jp-NotebookPanel .js-plotly-plot .bars path, "
-                        ".jp-NotebookPanel .js-plotly-plot .point path").count() > 4
+    assert (
+        page.locator(
+            ".jp-NotebookPanel .js-plotly-plot .bars path, .jp-NotebookPanel .js-plotly-plot .point path"
+        ).count()
+        > 4
+    )
     figures.first.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "lab-chapter-02-figure.png"))
 

@@ -1,5 +1,6 @@
 """Every chapter runs on its own in a fresh kernel, shows in JupyterLab the numbers the book shows, and
 saves back unchanged: loaded, run and saved through the contents manager JupyterLab uses (jupytext's)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,24 +9,25 @@ import json
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from jupytext.config import load_jupytext_configuration_file
 
-from conftest import CHAPTER_DIR, EVAL_NAME, ROOT
+from jzreport import data, notebook_runner
 from jzreport.lab import ChapterContentsManager
-from notebook_runner import glued
+from tests.helpers import CHAPTER_DIR, EVAL_NAME, ROOT
 
 CHAPTERS = sorted(CHAPTER_DIR.glob("*.md"))
 NOTEBOOKS = [*CHAPTERS, ROOT / "book" / "index.md"]
 
 
 def test_chapters_exist():
-    assert [p.stem[:2] for p in CHAPTERS] == [f"{n:02d}" for n in range(11)], "preface, chapters 1-8, the closing case and the audit"
+    assert [p.stem[:2] for p in CHAPTERS] == [f"{n:02d}" for n in range(11)], (
+        "preface, chapters 1-8, the closing case and the audit"
+    )
 
 
 def _evaluate_in_kernel(names: list[str]) -> str:
     """A code cell that prints what the kernel gives for each {eval} name, as JupyterLab's MyST renderer asks."""
-    return ("import json as _json\n"
-            f"print(_json.dumps({{_n: str(eval(_n)) for _n in {names!r}}}, ensure_ascii=False))")
+    return f"import json as _json\nprint(_json.dumps({{_n: str(eval(_n)) for _n in {names!r}}}, ensure_ascii=False))"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -37,15 +39,18 @@ def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
     notebook = nbformat.from_dict(model["content"])
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 
-    names = sorted({n for cell in notebook.cells if cell.cell_type == "markdown" for n in EVAL_NAME.findall(cell.source)})
+    names = sorted(
+        {n for cell in notebook.cells if cell.cell_type == "markdown" for n in EVAL_NAME.findall(cell.source)}
+    )
     probe = nbformat.v4.new_code_cell(_evaluate_in_kernel(names))
     notebook.cells.append(probe)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    notebook_runner.execute(path, notebook)  # a fresh kernel in the chapter's folder, as the build runs it
     notebook.cells.remove(probe)
 
-    # The value JupyterLab shows for {eval}`x` is the one the book pastes for it.
+    # The value JupyterLab shows for {eval}`x` is the one the book pastes for it: what the chapter glued, or
+    # for a number the report states, its text in reported_facts.csv.
     in_kernel = json.loads(probe.outputs[0]["text"])
-    book = glued(notebook)
+    book = {**{key: fact.text for key, fact in data.stated_facts().items()}, **notebook_runner.glued(notebook)}
     assert {n: in_kernel[n] for n in names} == {n: book.get(n, "<not glued>") for n in names}
 
     # Save as JupyterLab does after Run All (outputs, and the {eval} results jupyterlab-myst keeps in the
@@ -54,7 +59,8 @@ def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
         if cell.cell_type == "markdown" and EVAL_NAME.search(cell.source):
             cell.metadata["user_expressions"] = [
                 {"expression": n, "result": {"status": "ok", "data": {"text/plain": in_kernel[n]}}}
-                for n in EVAL_NAME.findall(cell.source)]
+                for n in EVAL_NAME.findall(cell.source)
+            ]
     try:
         asyncio.run(manager.save({"type": "notebook", "format": "json", "content": notebook}, name))
         assert path.read_bytes() == before, f"saving {name} from JupyterLab would rewrite it"
@@ -64,6 +70,9 @@ def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_text_form_is_stable(path):
-    """jupytext reads and writes each chapter as the same text (what `jupytext --test-strict` checks)."""
+    """jupytext, with the repository's settings (jupytext.toml, as JupyterLab uses them), reads and writes each
+    chapter as the same text: front matter with its declared data files included."""
+    config = load_jupytext_configuration_file(str(ROOT / "jupytext.toml"))
     text = path.read_text(encoding="utf-8")
-    assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst") == text
+    assert jupytext.writes(jupytext.reads(text, fmt="md:myst"), fmt="md:myst", config=config) == text
+    assert "jzreport" in jupytext.reads(text, fmt="md:myst").metadata

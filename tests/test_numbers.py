@@ -1,4 +1,5 @@
 """Number formatting in the report's style."""
+
 from __future__ import annotations
 
 from jzreport.numbers import fmt_number, fmt_pct, fmt_signed, fmt_zh_count

@@ -1,4 +1,5 @@
 """The PDF of the whole book: chapters, captions, embedded CJK fonts, figures, numbers, no code, no missing glyphs."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, all_pages, chapter_pages, plotly_figures, soup_of
+from tests.helpers import EDITION, ROOT, all_pages, chapter_pages, plotly_figures, soup_of
 
-PDF = ROOT / "book" / "_build" / "pdf" / "jzjdgc-quality-report-2025.pdf"
-LATEX_LOG = ROOT / "book" / "_build" / "work" / "_build" / "latex" / "jzjdgc-quality-report-2025.log"
+PDF = ROOT / "book" / "_build" / "pdf" / EDITION.pdf_name
+LATEX_LOG = ROOT / "book" / "_build" / "work" / "_build" / "latex" / EDITION.pdf_name.replace(".pdf", ".log")
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +42,12 @@ def test_every_chapter_title_is_in_the_pdf(pdf_text):
 
 def test_every_table_caption_is_in_the_pdf(pdf_text):
     # The front page is the HTML entry (with its scorecard); the PDF has its own title page and 目录.
-    captions = [c.find("span", class_="caption-text").get_text() for page in all_pages() if page.name != "index.html"
-                for c in soup_of(page).select("table caption")]
+    captions = [
+        c.find("span", class_="caption-text").get_text()
+        for page in all_pages()
+        if page.name != "index.html"
+        for c in soup_of(page).select("table caption")
+    ]
     assert len(captions) >= 30
     for caption in captions:
         assert squeeze(caption) in pdf_text, caption

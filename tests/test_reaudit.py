@@ -1,10 +1,11 @@
 """`make audit`: a fresh execution is compared with the published book, and a doctored page fails."""
+
 from __future__ import annotations
 
 import shutil
 
-from conftest import CHAPTER_DIR, HTML_DIR
 from jzreport import reaudit
+from tests.helpers import CHAPTER_DIR, HTML_DIR
 
 
 def test_fresh_execution_matches_published_chapter(html_dir, tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ written into the site from the same checks the audit appendix shows (jzreport.au
 check, with its id, section, claim, stated and recomputed values, verdict, explanation and the data files
 read by its group of checks with their sha256. The audit page and the colophon link to them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,11 @@ def _note_audit_page(app, pagename, templatename, context, doctree) -> None:
 def _publish(app, exception) -> None:
     """Write the files whenever the audit page was written (its data or code changed), or they are missing."""
     folder = Path(app.outdir) / FOLDER
-    if exception is None and app.builder.format == "html" and (
-            getattr(app, "_audit_page_written", False) or not (folder / "audit.json").exists()):
+    if (
+        exception is None
+        and app.builder.format == "html"
+        and (getattr(app, "_audit_page_written", False) or not (folder / "audit.json").exists())
+    ):
         from jzreport import audit_checks
 
         audit_checks.publish(folder)

@@ -8,6 +8,7 @@ static image first; book/_vendor/lazy-figures.js (added, deferred, only to pages
 plotly.js when the reader taps a figure's button. Every script file is deferred, and the theme's search
 scripts are left to the search page (book/_templates/layout.html). Nothing is loaded from the internet.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,8 @@ import json
 import re
 import shutil
 from pathlib import Path
+
+from jzreport import paths
 
 # Kept in book/_vendor, not _static: Jupyter Book adds every .js under a static path to every page.
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "_vendor"
@@ -47,10 +50,14 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
 def _drop_sphinx_design_where_unused(app, pagename, templatename, context, doctree):
     """sphinx-design (loaded by Jupyter Book) styles tabs, cards and grids: a page with none of them (class
     sd-…) leaves out its stylesheet and script, one request less before the text shows."""
-    if 'class="sd-' in context.get("body", "") or ' sd-' in context.get("body", ""):
+    if 'class="sd-' in context.get("body", "") or " sd-" in context.get("body", ""):
         return
-    context["css_files"] = [css for css in context["css_files"] if "sphinx-design" not in str(getattr(css, "filename", css))]
-    context["script_files"] = [js for js in context["script_files"] if "design-tabs" not in str(getattr(js, "filename", js))]
+    context["css_files"] = [
+        css for css in context["css_files"] if "sphinx-design" not in str(getattr(css, "filename", css))
+    ]
+    context["script_files"] = [
+        js for js in context["script_files"] if "design-tabs" not in str(getattr(js, "filename", js))
+    ]
 
 
 def _defer_scripts(app, pagename, templatename, context, doctree):
@@ -59,9 +66,11 @@ def _defer_scripts(app, pagename, templatename, context, doctree):
     from sphinx.builders.html._assets import _JavaScript
 
     context["script_files"] = [
-        js if not getattr(js, "filename", None) or (getattr(js, "attributes", None) or {}).get("defer")
+        js
+        if not getattr(js, "filename", None) or (getattr(js, "attributes", None) or {}).get("defer")
         else _JavaScript(js.filename, priority=js.priority, **{**js.attributes, "defer": "defer"})
-        for js in context["script_files"]]
+        for js in context["script_files"]
+    ]
 
 
 def _copy_vendor_files(app, exception):
@@ -116,7 +125,7 @@ def _subset_fontawesome(outdir: Path) -> None:
     used = {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
     icons = {}
     for name in sorted(used):
-        match = re.search(r'"%s":\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]' % re.escape(name), source)
+        match = re.search(rf'"{re.escape(name)}":\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]', source)
         if match:
             icons[name] = [int(match.group(1)), int(match.group(2)), match.group(3)]
     bundle.write_text(_SUBSET_JS % json.dumps(icons, separators=(",", ":")), encoding="utf-8")
@@ -151,14 +160,22 @@ def _subset_icon_font(outdir: Path) -> None:
     if not font_path.exists() or not css_path.exists():
         return
     used = {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    font = subset.load_font(str(font_path), options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=_icon_codepoints(css_path.read_text(encoding="utf-8"), used))
-    subsetter.subset(font)
-    subset.save_font(font, str(font_path), options)
+    codepoints = sorted(_icon_codepoints(css_path.read_text(encoding="utf-8"), used))
+    # The same font and glyphs give the same subset: kept from the last build (0.4 s of every rebuild).
+    key = hashlib.sha256(font_path.read_bytes() + json.dumps(codepoints).encode()).hexdigest()
+    kept = paths.BUILD_DIR / "asset-cache" / f"icon-font-{key}.woff2"
+    if not kept.exists():
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        font = subset.load_font(str(font_path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=codepoints)
+        subsetter.subset(font)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        subset.save_font(font, str(kept.with_suffix(".new")), options)
+        kept.with_suffix(".new").replace(kept)
+    shutil.copyfile(kept, font_path)
 
 
 def _inline_basic_css(outdir: Path) -> None:
@@ -167,8 +184,10 @@ def _inline_basic_css(outdir: Path) -> None:
     theme = outdir / "_static" / "styles" / "theme.css"
     basic = outdir / "_static" / "basic.css"
     if theme.exists() and basic.exists() and '@import "../basic.css";' in (text := theme.read_text(encoding="utf-8")):
-        theme.write_text(text.replace('@import "../basic.css";', _repoint(Path(".."), basic.read_text(encoding="utf-8"))),
-                         encoding="utf-8")
+        theme.write_text(
+            text.replace('@import "../basic.css";', _repoint(Path(".."), basic.read_text(encoding="utf-8"))),
+            encoding="utf-8",
+        )
 
 
 _STYLESHEET = re.compile(r'[ \t]*<link (?=[^>]*rel="stylesheet")(?![^>]*media=)[^>]*href="([^"]+)"[^>]*>\n?')
@@ -186,6 +205,7 @@ def _bundle_css(static: Path, sources: list[str]) -> str:
 
 def _repoint(prefix: Path, css: str) -> str:
     """CSS moved to another folder: its relative url()s prefixed with the way back (`prefix`)."""
+
     def repoint(match):
         url = match.group(2)
         if url.startswith(("data:", "http:", "https:", "/", "#")):
@@ -222,7 +242,7 @@ def _bundle_stylesheets(outdir: Path) -> None:
         link = f'<link rel="stylesheet" href="{"../" * (len(page.relative_to(outdir).parts) - 1)}_static/styles/{name}" />\n'
         first = tags[0].start()
         for tag in reversed(tags):
-            html = html[:tag.start()] + html[tag.end():]
+            html = html[: tag.start()] + html[tag.end() :]
         page.write_text(html[:first] + link + html[first:], encoding="utf-8")
     for name, sources in made.items():
         (static / "styles" / name).write_text(_bundle_css(static, sources), encoding="utf-8")

@@ -4,6 +4,7 @@ It replaces the line `{colophon-details}` in colophon.md with: the git commit th
 the build time (SOURCE_DATE_EPOCH when set, for reproducible builds), the sha256 of every data file
 and the versions of the packages that built the book. The page is re-read on every build.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = "{colophon-details}"
-PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "myst-parser", "sphinx-book-theme", "jupytext", "pandas", "numpy",
-            "plotly", "kaleido", "frictionless", "jieba", "nbclient", "ipykernel"]
+PACKAGES = [
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "myst-parser",
+    "sphinx-book-theme",
+    "jupytext",
+    "pandas",
+    "numpy",
+    "plotly",
+    "kaleido",
+    "frictionless",
+    "jieba",
+    "nbclient",
+    "ipykernel",
+]
 
 
 def _git(*args: str) -> str:
@@ -52,10 +67,20 @@ def details() -> str:
         "  - sha256",
     ]
     for resource in descriptor["resources"]:
-        source = "；".join(v for k, v in resource.get("source", {}).items() if k in ("table", "figure")) or resource.get("source", {}).get("section", "")
+        source = "；".join(
+            v for k, v in resource.get("source", {}).items() if k in ("table", "figure")
+        ) or resource.get("source", {}).get("section", "")
         lines += [f"* - `{resource['path']}`", f"  - {source}", f"  - `{resource['hash'].removeprefix('sha256:')}`"]
-    lines += ["```", "", "```{list-table} 构建本书的软件版本", ":header-rows: 1", ":name: tbl-colophon-packages", "",
-              "* - 软件包", "  - 版本"]
+    lines += [
+        "```",
+        "",
+        "```{list-table} 构建本书的软件版本",
+        ":header-rows: 1",
+        ":name: tbl-colophon-packages",
+        "",
+        "* - 软件包",
+        "  - 版本",
+    ]
     for package in PACKAGES:
         try:
             version = metadata.version(package)

@@ -10,6 +10,7 @@ links back to where the number is used, to the report's sentence and to the audi
 
 The PDF keeps the report's text clean: there the numbers are not linked and these entries are not set.
 """
+
 from __future__ import annotations
 
 import csv
@@ -85,8 +86,12 @@ def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, ve
     builder, env = app.builder, app.env
     entry = nodes.container(classes=["fact-source", "computed-source"], ids=[calc_label(docname, key)])
     title = env.titles[docname].astext() if docname in env.titles else docname
-    entry += _text(nodes.paragraph(), nodes.strong(text=text), "　用于：",
-                   _link(builder, NUMBERS_PAGE, docname, use_label(key), title))
+    entry += _text(
+        nodes.paragraph(),
+        nodes.strong(text=text),
+        "　用于：",
+        _link(builder, NUMBERS_PAGE, docname, use_label(key), title),
+    )
     if trace.get("how"):
         entry += _text(nodes.paragraph(), "本书的计算：" + trace["how"])
     if trace.get("rows"):
@@ -99,8 +104,11 @@ def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, ve
         entry += paragraph
     fact = stated.get(trace.get("fact") or "")
     if fact:
-        entry += _text(nodes.paragraph(), f"报告原文（{fact['section']}）：“{fact['statement']}”　",
-                       _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, label(fact["key"]), "该陈述数字的条目"))
+        entry += _text(
+            nodes.paragraph(),
+            f"报告原文（{fact['section']}）：“{fact['statement']}”　",
+            _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, label(fact["key"]), "该陈述数字的条目"),
+        )
     found = [v for k in dict.fromkeys([trace.get("fact"), trace.get("check")]) if k for v in verdicts.get(k, [])]
     if found:
         audit = env.domaindata["std"]["labels"].get("sec-audit-numbers")
@@ -119,12 +127,16 @@ def add_computed_entries(app, doctree, docname: str) -> None:
 
     env = app.env
     folder = env.mystnb_config.output_folder
-    verdicts = json.loads(read_glue_cache(folder, NUMBERS_PAGE).get(VERDICTS_KEY, {}).get("data", {}).get("text/plain", "{}"))
+    verdicts = json.loads(
+        read_glue_cache(folder, NUMBERS_PAGE).get(VERDICTS_KEY, {}).get("data", {}).get("text/plain", "{}")
+    )
     stated = read_stated(paths.DATA_DIR)
     section = nodes.section(ids=[SECTION_ID])
     section += nodes.title(text="本书计算的数字")
-    section += nodes.paragraph(text="正文中由本书代码计算的数字（而非照录报告的陈述）列在这里，按页面顺序：数值与用处、本书的计算、"
-                                    "所用数据文件的行与列（及文件的 sha256）、报告中相应的陈述与核查结论。")
+    section += nodes.paragraph(
+        text="正文中由本书代码计算的数字（而非照录报告的陈述）列在这里，按页面顺序：数值与用处、本书的计算、"
+        "所用数据文件的行与列（及文件的 sha256）、报告中相应的陈述与核查结论。"
+    )
     for page in _reading_order(env):
         glued = read_glue_cache(folder, page)
         keys = [k.removesuffix(TRACE_SUFFIX) for k in glued if k.endswith(TRACE_SUFFIX)]

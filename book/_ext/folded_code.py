@@ -6,6 +6,7 @@ it on every chapter), and the English accessible name differs from the visible C
 label in name). Here the labels are ``<span>`` elements and the summary has no aria-label, so its
 accessible name is the label it shows; book.css gives the spans the look myst-nb gives the paragraphs.
 """
+
 from __future__ import annotations
 
 from html import escape

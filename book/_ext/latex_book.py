@@ -24,6 +24,7 @@ when switching builders.
 - The root document (the HTML front page) contributes only its toctree: the PDF has its own title
   page (`_latex/jzbook.sty`).
 """
+
 from __future__ import annotations
 
 import math
@@ -84,7 +85,9 @@ class PrintOnlyContent(SphinxPostTransform):
             wrapper += paragraph
             if names[0] in ("figure-caption", "table-note", "provenance"):
                 # keep the caption / note with the figure or table above it
-                wrapper.parent.insert(wrapper.parent.index(wrapper), nodes.raw("", "\\nopagebreak[4]\n", format="latex"))
+                wrapper.parent.insert(
+                    wrapper.parent.index(wrapper), nodes.raw("", "\\nopagebreak[4]\n", format="latex")
+                )
 
     def plain_downloads(self) -> None:
         for node in list(self.document.findall(addnodes.download_reference)):
@@ -118,8 +121,10 @@ class PrintOnlyContent(SphinxPostTransform):
                 table["classes"].append("longtable")
             align = [r"\raggedleft" if numeric else r"\raggedright" for numeric in numeric_columns(tgroup)]
             # (the denominator leaves half a unit for the rules: exactly 100% overflows by 0.5pt)
-            spec = "".join(r">{%s\arraybackslash}\X{%d}{%d}" % (a, round(10 * w), round(10 * total) + 5)
-                           for a, w in zip(align, widths))
+            spec = "".join(
+                r">{%s\arraybackslash}\X{%d}{%d}" % (a, round(10 * w), round(10 * total) + 5)
+                for a, w in zip(align, widths)
+            )
             table.parent.insert(table.parent.index(table), addnodes.tabular_col_spec(spec=spec))
 
 
@@ -130,7 +135,8 @@ def rows_of(tgroup: nodes.tgroup, part: type[nodes.Element] | None = None) -> li
     parts = [p for p in tgroup.children if part is None or isinstance(p, part)]
     return [
         [entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
-        for p in parts for row in p.findall(nodes.row)
+        for p in parts
+        for row in p.findall(nodes.row)
     ]
 
 
@@ -156,8 +162,11 @@ def numeric_columns(tgroup: nodes.tgroup) -> list[bool]:
     result = []
     for i in range(columns):
         cells = [row[i].strip() for row in body if row[i].strip()]
-        result.append(bool(cells) and all(NUMBER.fullmatch(cell) for cell in cells)
-                      and any(ch.isdigit() for cell in cells for ch in cell))
+        result.append(
+            bool(cells)
+            and all(NUMBER.fullmatch(cell) for cell in cells)
+            and any(ch.isdigit() for cell in cells for ch in cell)
+        )
     return result
 
 
@@ -180,7 +189,7 @@ def longest_unbreakable(entry: nodes.Element) -> float:
             if in_literal and LONG_HASH.fullmatch(run):
                 longest = max(longest, HASH_CHUNK)
                 continue
-            pieces = re.split(r"(?<=%s)" % breaks, run)
+            pieces = re.split(rf"(?<={breaks})", run)
             longest = max(longest, *(text_units(p) for p in pieces))
     return max(longest, 2 if entry.astext().strip() else 0)
 
@@ -224,7 +233,7 @@ def column_widths(natural: list[float], least: list[float], given: list[int] | N
         return sum(max(f, min(n, WRAPPING_COLUMN_UNITS)) for f, n in zip(floors, natural))
 
     for i in sorted(range(len(natural)), key=natural.__getitem__):
-        if natural[i] > SHORT_COLUMN_UNITS or floor_sum(least[:i] + [natural[i]] + least[i + 1:]) > LINE_UNITS:
+        if natural[i] > SHORT_COLUMN_UNITS or floor_sum(least[:i] + [natural[i]] + least[i + 1 :]) > LINE_UNITS:
             break
         least[i] = natural[i]
     if given:
@@ -266,7 +275,7 @@ class BookLaTeXTranslator(LaTeXTranslator):
             replacement = "\\sphinxtablecontinued{%s}" % (caption + "（续）" if caption else "（续表）")
             text = self._CONTINUED.sub(lambda _: replacement, text)
         elif template_name in ("tabulary.tex.jinja", "tabular.tex.jinja"):
-            text = "\\par\\medskip\\noindent\\begin{minipage}{\\linewidth}\n%s\\end{minipage}\\par\\nobreak\\smallskip\n" % text
+            text = f"\\par\\medskip\\noindent\\begin{{minipage}}{{\\linewidth}}\n{text}\\end{{minipage}}\\par\\nobreak\\smallskip\n"
         return text
 
 
@@ -298,7 +307,8 @@ def _reproducible_xmp(app, config) -> None:
     elements = dict(config.latex_elements)
     elements["preamble"] = elements.get("preamble", "") + (
         f"\n\\hypersetup{{pdfcreationdate={{{moment}}}, pdfmoddate={{{moment}}}, pdfmetadate={{{moment}}}, pdfdate={{{moment}}}, "
-        f"pdfdocumentid={{uuid:{document}}}, pdfinstanceid={{uuid:{instance}}}}}")
+        f"pdfdocumentid={{uuid:{document}}}, pdfinstanceid={{uuid:{instance}}}}}"
+    )
     config.latex_elements = elements
 
 

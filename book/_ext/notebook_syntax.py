@@ -6,7 +6,9 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
 - ``{eval}`name``` puts a number computed by the chapter into the prose. In JupyterLab,
   jupyterlab-myst evaluates ``name`` in the kernel after the cells ran; in the book, the build pastes
   the value the chapter glued under the same name (``jzreport.prose.say`` does both: it glues the text
-  and binds the name in the kernel), from the cached execution. myst-nb's own ``{eval}`` would need
+  and binds the name in the kernel), from the cached execution. A number the report states (a key of
+  reported_facts.csv) is pasted from that file as printed (``bind_stated_facts`` binds the keys in the
+  kernel for JupyterLab). myst-nb's own ``{eval}`` would need
   inline execution, which has no cache; the book keeps its execution cache.
 - ``:::{div}`` with ``:class:`` marks the book's notes (photo notes, table notes, provenance lines,
   figure captions). jupyterlab-myst renders it as formatted text; here a ``div`` around a single
@@ -24,6 +26,7 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
   with “Table 1:” (the report's own number is in the caption). Sphinx numbers no table here (numfig is
   off), so the option has nothing to change in the book.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,21 +53,32 @@ NUMBER_LINK = "#number-"
 
 
 @lru_cache(maxsize=1)
-def _stated_keys() -> frozenset[str]:
-    """The keys of reported_facts.csv."""
+def _stated() -> dict[str, dict]:
+    """The rows of reported_facts.csv by key."""
     from computed_numbers import read_stated
+
     from jzreport import paths
 
-    return frozenset(read_stated(paths.DATA_DIR))
+    return read_stated(paths.DATA_DIR)
+
+
+def _stated_keys() -> frozenset[str]:
+    return frozenset(_stated())
+
+
+def _stated_text(key: str) -> str:
+    """A stated number as the report prints it (the `value` column)."""
+    return _stated()[key]["value"]
 
 
 def _has_trace(document, key: str) -> bool:
     """Whether the page's notebook glued a trace for `key`: asked of the notebook while it is being read
     (a role), of the keys myst-nb recorded for the page afterwards (a transform)."""
-    from jzreport.prose import TRACE_SUFFIX
     from myst_nb.core.variables import RetrievalError
     from myst_nb.ext.glue.utils import retrieve_glue_data
     from myst_nb.sphinx_ import NbMetadataCollector
+
+    from jzreport.prose import TRACE_SUFFIX
 
     if "nb_renderer" in document:
         try:
@@ -86,9 +100,16 @@ def _number_node(document, key: str, children: list[nodes.Node]) -> nodes.Node |
 
 
 class PastedValueRole(PasteTextRole):
-    """``{eval}`name```: the value the chapter glued under `name`, marked for its link to 数字出处."""
+    """``{eval}`name```: a number the report states (a key of reported_facts.csv), as printed there; else the
+    value the chapter glued under `name`. Marked for its link to 数字出处."""
 
     def run(self):
+        key = self.text.strip()
+        if key in _stated_keys():
+            text = _stated_text(key)
+            pasted = nodes.inline(text, text, classes=["pasted-text"])
+            self.set_source_info(pasted)
+            return [stated_number("", "", pasted, key=key)], []
         pasted, messages = super().run()
         marked = _number_node(self.document, self.text.strip(), pasted) if pasted else None
         return ([marked] if marked else pasted), messages
@@ -106,7 +127,9 @@ class mark_number_links(SphinxTransform):
                 key = uri.removeprefix(NUMBER_LINK)
                 marked = _number_node(self.document, key, list(reference.children))
                 if marked is None:
-                    raise ValueError(f"{self.env.docname}: 表格中的数字链接 {uri} 没有对应的数字 (no number {key!r} glued)")
+                    raise ValueError(
+                        f"{self.env.docname}: 表格中的数字链接 {uri} 没有对应的数字 (no number {key!r} glued)"
+                    )
                 reference.replace_self(marked)
 
 
@@ -117,6 +140,7 @@ class link_numbers(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         from computed_numbers import NUMBERS_PAGE, calc_label, use_label
+
         from jzreport.number_sources import label
 
         anchors = self.env.domaindata["std"]["anonlabels"]
@@ -132,8 +156,14 @@ class link_numbers(SphinxPostTransform):
                 node.replace_self(content)
                 continue
             docname, anchor = target
-            link = make_refnode(self.app.builder, self.env.docname, docname, anchor, content,
-                                title="数字出处：数值、原文、数据行与核查结论")
+            link = make_refnode(
+                self.app.builder,
+                self.env.docname,
+                docname,
+                anchor,
+                content,
+                title="数字出处：数值、原文、数据行与核查结论",
+            )
             link["classes"].append("number-source")
             if isinstance(node, computed_number) and node["key"] not in used:
                 used.add(node["key"])
@@ -156,7 +186,7 @@ class mark_book_glosses(SphinxTransform):
             source, parts, start = str(text), [], 0
             for match in BOOK_GLOSS.finditer(source):
                 if match.start() > start:
-                    parts.append(nodes.Text(source[start:match.start()]))
+                    parts.append(nodes.Text(source[start : match.start()]))
                 parts.append(nodes.inline(match.group(), match.group(), classes=["book-words"]))
                 start = match.end()
             if not parts:

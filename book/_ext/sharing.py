@@ -8,6 +8,7 @@ and description from the page's own title and first paragraph. Here:
 - ``robots.txt`` allows every page; when a base URL is configured (``html_baseurl``), it names the
   ``sitemap.xml`` written beside it, which lists every page.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,9 @@ def _description_everywhere(app, pagename, templatename, context, doctree) -> No
     from html import escape
 
     if 'name="description"' not in context.get("metatags", ""):
-        page = {"search": "全书搜索，查找任何字词、短语或数字", "genindex": "索引"}.get(pagename) or context.get("title", "")
+        page = {"search": "全书搜索，查找任何字词、短语或数字", "genindex": "索引"}.get(pagename) or context.get(
+            "title", ""
+        )
         text = f"{context.get('docstitle', '')}：{page}"
         context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{escape(text)}" />'
 
@@ -39,10 +42,14 @@ def _robots_and_sitemap(app, exception) -> None:
     robots = "User-agent: *\nAllow: /\n"
     if base:
         pages = sorted(app.env.found_docs)
-        urls = "".join(f"  <url><loc>{escape(f'{base}/{app.builder.get_target_uri(page)}')}</loc></url>\n" for page in pages)
+        urls = "".join(
+            f"  <url><loc>{escape(f'{base}/{app.builder.get_target_uri(page)}')}</loc></url>\n" for page in pages
+        )
         (outdir / "sitemap.xml").write_text(
             '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{urls}</urlset>\n", encoding="utf-8")
+            f"{urls}</urlset>\n",
+            encoding="utf-8",
+        )
         robots += f"Sitemap: {base}/sitemap.xml\n"
     (outdir / "robots.txt").write_text(robots, encoding="utf-8")
 

@@ -10,6 +10,7 @@ The whole data package (``datapackage.json`` and every CSV) is published as one 
 front page and the colophon. Both kinds of file carry the build's time (SOURCE_DATE_EPOCH), not the
 clock, so two builds of one commit give identical bytes.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -20,8 +21,9 @@ from pathlib import Path
 
 from docutils import nodes
 
+from jzreport import edition
+
 FOLDER = "_tables"
-DATA_ZIP = "jzjdgc-data-2025.zip"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
@@ -60,8 +62,9 @@ def _cell_value(text: str):
 
 
 def _rows(table: nodes.table) -> list[list[str]]:
-    return [[entry.astext().replace("\n", " ") for entry in row.findall(nodes.entry)]
-            for row in table.findall(nodes.row)]
+    return [
+        [entry.astext().replace("\n", " ") for entry in row.findall(nodes.entry)] for row in table.findall(nodes.row)
+    ]
 
 
 def _sheet_name(caption: str) -> str:
@@ -93,7 +96,7 @@ def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
     sheet.append([source])
     built = datetime.datetime(*_build_time())
     book.properties.created = built
-    book.properties.creator = "锦州市机电工程学校 中等职业教育质量报告（2025 年度）"
+    book.properties.creator = edition.current().title
     saved = io.BytesIO()
     book.save(saved)
     # openpyxl dates the zip entries, and the workbook's "modified" property, by the clock: use the build's time
@@ -119,11 +122,12 @@ def _add_workbooks(app, doctree, docname: str) -> None:
         title = next(iter(table.findall(nodes.title)), None)
         caption = title.astext() if title is not None else label
         parent = table.parent
-        following = parent.children[parent.index(table) + 1:]
+        following = parent.children[parent.index(table) + 1 :]
         source = next((n for n in following if isinstance(n, nodes.paragraph) and "provenance" in n["classes"]), None)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{label}.xlsx").write_bytes(
-            workbook(caption, _rows(table), source.astext() if source is not None else ""))
+            workbook(caption, _rows(table), source.astext() if source is not None else "")
+        )
         if source is not None:
             href = "../" * docname.count("/") + f"{FOLDER}/{label}.xlsx"
             source += nodes.Text("｜Excel：")
@@ -137,7 +141,7 @@ def _publish_data_package(app, exception) -> None:
 
     folder = paths.DATA_DIR
     members = [(f"data/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir()) if path.is_file()]
-    (Path(app.outdir) / DATA_ZIP).write_bytes(reproducible_zip(members))
+    (Path(app.outdir) / edition.current().data_zip_name).write_bytes(reproducible_zip(members))
 
 
 def setup(app):

@@ -6,6 +6,7 @@ would pass, the warning hidden in the cache. This extension records the pages th
 doctree folder, beside Sphinx's environment) and names them as outdated on the next build, so the same
 warning comes back until the page is fixed.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ class WarnedPages(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         env = getattr(self.app, "env", None)
-        if env is None or is_suppressed_warning(getattr(record, "type", None), getattr(record, "subtype", None),
-                                                self.app.config.suppress_warnings):
+        if env is None or is_suppressed_warning(
+            getattr(record, "type", None), getattr(record, "subtype", None), self.app.config.suppress_warnings
+        ):
             return
         docname = self._docname(getattr(record, "location", None), env)
         if docname:

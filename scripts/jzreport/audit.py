@@ -10,6 +10,7 @@ A stated rate that none of the interpretations the report allows reproduces is I
 verdict says so. Every recomputed value is shown with its inputs and arithmetic (a `Calc`), at the
 precision the report prints; every note is written from the data, never typed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -72,8 +73,9 @@ def total(values, unit: str = "") -> Calc:
     return Calc(sum(values), " + ".join(fmt_number(v) for v in values), unit)
 
 
-def ratio(numerator, denominator, unit: str = "%", numerator_text: str | None = None,
-          denominator_text: str | None = None) -> Calc:
+def ratio(
+    numerator, denominator, unit: str = "%", numerator_text: str | None = None, denominator_text: str | None = None
+) -> Calc:
     """numerator ÷ denominator (× 100 when the unit is %), written out: "434 ÷ 567"."""
     scale = 100 if unit == "%" else 1
     top = numerator_text or fmt_number(numerator)
@@ -139,7 +141,7 @@ class Check:
         }
 
 
-def fmt_recomputed(value: "Calc | float | None", published: str) -> str:
+def fmt_recomputed(value: Calc | float | None, published: str) -> str:
     """A recomputed value with its arithmetic, at the precision the report prints the published value."""
     if value is None:
         return "—"
@@ -148,7 +150,7 @@ def fmt_recomputed(value: "Calc | float | None", published: str) -> str:
     return value.shown(published)
 
 
-def _number(value: "Calc | float | None") -> float | None:
+def _number(value: Calc | float | None) -> float | None:
     return value.value if isinstance(value, Calc) else value
 
 
@@ -179,17 +181,37 @@ class AuditLedger:
             return Verdict(CONSISTENT, note=ASSUMED_SAME)
         return verdict
 
-    def fact(self, group: str, key: str, recomputed: "Calc | float | None", claim: str, basis: str = "",
-             assumptions: list[str] = ()) -> None:
+    def fact(
+        self,
+        group: str,
+        key: str,
+        recomputed: Calc | float | None,
+        claim: str,
+        basis: str = "",
+        assumptions: list[str] = (),
+    ) -> None:
         """A number the report states (a row of reported_facts.csv) against its recomputation. `assumptions`:
         the identifications the recomputation rests on (shown, and named in a consistent verdict)."""
         fact = self.facts[key]
         self.used.add(key)
         verdict = self._assuming(compare(fact.text, _number(recomputed), fact.qualifier), assumptions)
-        self._add(group, Check(claim, fact.section, self._published(key), fmt_recomputed(recomputed, fact.text),
-                               verdict, basis, key, tuple(assumptions)))
+        self._add(
+            group,
+            Check(
+                claim,
+                fact.section,
+                self._published(key),
+                fmt_recomputed(recomputed, fact.text),
+                verdict,
+                basis,
+                key,
+                tuple(assumptions),
+            ),
+        )
 
-    def interpretations(self, group: str, key: str, readings: list[tuple[str, "Calc"]], claim: str, basis: str = "") -> None:
+    def interpretations(
+        self, group: str, key: str, readings: list[tuple[str, Calc]], claim: str, basis: str = ""
+    ) -> None:
         """A stated rate against each way of computing it that the report's own numbers allow: consistent
         when one reading reproduces it (named in the verdict), inconsistent when none does."""
         fact = self.facts[key]
@@ -203,20 +225,42 @@ class AuditLedger:
             verdict = Verdict(INCONSISTENT, note=f"{len(readings)} 种口径均不符" if len(readings) > 1 else "")
         self._add(group, Check(claim, fact.section, self._published(key), shown, verdict, basis, key))
 
-    def value(self, group: str, claim: str, where: str, published: float | str, recomputed: "Calc | float | None",
-              basis: str = "", qualifier: str = "exact", key: str = "", assumptions: list[str] = ()) -> None:
+    def value(
+        self,
+        group: str,
+        claim: str,
+        where: str,
+        published: float | str,
+        recomputed: Calc | float | None,
+        basis: str = "",
+        qualifier: str = "exact",
+        key: str = "",
+        assumptions: list[str] = (),
+    ) -> None:
         """A number printed in a table (or derived from other stated numbers) against its recomputation."""
         text = published if isinstance(published, str) else f"{published:.10g}"
         verdict = self._assuming(compare(text, _number(recomputed), qualifier), assumptions)
-        self._add(group, Check(claim, where, text, fmt_recomputed(recomputed, text), verdict, basis, key, tuple(assumptions)))
+        self._add(
+            group, Check(claim, where, text, fmt_recomputed(recomputed, text), verdict, basis, key, tuple(assumptions))
+        )
 
     def same(self, group: str, claim: str, statements: list[tuple[str, str]], basis: str = "", key: str = "") -> None:
         """One fact stated in several places: (where, value as printed) pairs."""
         wheres = "；".join(where for where, _ in statements)
         values = "；".join(f"{value}（{where}）" for where, value in statements)
         distinct = "、".join(sorted({value for _, value in statements}))
-        self._add(group, Check(claim, wheres, values, f"{len(set(v for _, v in statements))} 种写法：{distinct}",
-                               same_values([value for _, value in statements]), basis, key))
+        self._add(
+            group,
+            Check(
+                claim,
+                wheres,
+                values,
+                f"{len(set(v for _, v in statements))} 种写法：{distinct}",
+                same_values([value for _, value in statements]),
+                basis,
+                key,
+            ),
+        )
 
     def same_facts(self, group: str, claim: str, keys: list[str], basis: str = "", key: str = "") -> None:
         self.used.update(keys)
@@ -239,11 +283,13 @@ class AuditLedger:
     def group_summary(self, group: str) -> dict[str, object]:
         """One row of the overview: the group, then its checks per verdict (consistent by identification apart)."""
         checks = [check for g, check in self.checks if g == group]
-        return {"类别": group,
-                CONSISTENT: sum(check.verdict.status == CONSISTENT for check in checks),
-                f"其中{ASSUMED_SAME}": sum(check.verdict.note == ASSUMED_SAME for check in checks),
-                INCONSISTENT: sum(check.verdict.status == INCONSISTENT for check in checks),
-                NOT_DERIVABLE: sum(check.verdict.status == NOT_DERIVABLE for check in checks)}
+        return {
+            "类别": group,
+            CONSISTENT: sum(check.verdict.status == CONSISTENT for check in checks),
+            f"其中{ASSUMED_SAME}": sum(check.verdict.note == ASSUMED_SAME for check in checks),
+            INCONSISTENT: sum(check.verdict.status == INCONSISTENT for check in checks),
+            NOT_DERIVABLE: sum(check.verdict.status == NOT_DERIVABLE for check in checks),
+        }
 
     def numbered(self) -> list[tuple[str, str, Check]]:
         """(id, group, check) for every check; the id names the group and the place in it: "A2-07"."""
@@ -258,11 +304,24 @@ class AuditLedger:
         """The audit as data, one record per check (published as CSV and JSON): an id, where the claim is,
         the claim, the stated and recomputed values, the verdict, its explanation, and the data files read
         by the check's group with their sha256 (`sha256_of_file(name)`)."""
-        return [{"id": number, "group": group, "section": check.where, "claim": check.claim, "stated": check.published,
-                 "recomputed": check.recomputed, "verdict": str(check.verdict), "status": check.verdict.status,
-                 "explanation": check.explanation, "key": check.key,
-                 "data_files": [{"file": f"{name}.csv", "sha256": sha256_of_file(name)} for name in self.group_files.get(group, [])]}
-                for number, group, check in self.numbered()]
+        return [
+            {
+                "id": number,
+                "group": group,
+                "section": check.where,
+                "claim": check.claim,
+                "stated": check.published,
+                "recomputed": check.recomputed,
+                "verdict": str(check.verdict),
+                "status": check.verdict.status,
+                "explanation": check.explanation,
+                "key": check.key,
+                "data_files": [
+                    {"file": f"{name}.csv", "sha256": sha256_of_file(name)} for name in self.group_files.get(group, [])
+                ],
+            }
+            for number, group, check in self.numbered()
+        ]
 
     def unchecked_facts(self) -> list:
         return [fact for key, fact in self.facts.items() if key not in self.used]

@@ -3,7 +3,8 @@
     python -m jzreport.build html|pdf
 
 1. validate the data package (stop on the first invalid file, before any notebook runs);
-2. re-execute the notebooks whose data or shared code changed (see cache_guard);
+2. re-execute the notebooks whose data or shared code changed (see cache_guard), while Sphinx starts up;
+   meanwhile the figures' static images are made (static_images);
 3. build with jupyter-book into a work folder (book/_build/work, kept between builds: the HTML and
    PDF builds share its execution cache). Every warning is an error (a broken reference, an unknown
    {eval} name, a failing cell): the build goes on to find them all, then fails, printing one line per
@@ -16,6 +17,7 @@
 Builds are reproducible: the build time is the commit's (SOURCE_DATE_EPOCH, unless already set), so two
 builds of the same commit, in any folder at any time, publish byte-identical files.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,13 +29,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_report, cache_guard, data, paths, validation
+from . import build_report, cache_guard, data, edition, parallel_execution, paths, static_images, validation
 
-BUILD_DIR = paths.BOOK_DIR / "_build"
+BUILD_DIR = paths.BUILD_DIR
 WORK_DIR = BUILD_DIR / "work"
 PUBLISHED_HTML = BUILD_DIR / "html"
 PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
-PDF_NAME = "jzjdgc-quality-report-2025.pdf"  # latex_documents target in _config.yml
 JB_BUILD_DIR = WORK_DIR / "_build"  # jupyter-book's output: html/, latex/, the execution cache and its inputs
 LATEX_DIR = JB_BUILD_DIR / "latex"
 LOG_DIR = BUILD_DIR / "logs"
@@ -42,26 +43,70 @@ CHECKSUMS = "SHA256SUMS"
 # not part of the book, and it would differ between two checkouts of the same commit.
 UNPUBLISHED = (".buildinfo",)
 # Lines of jupyter-book's output shown while it works (the rest goes to the log file only).
-_PROGRESS = ("reading sources...", "Executed notebook", "build succeeded",
-             "build finished with problems", "Latexmk: All targets", "Output written on")
+_PROGRESS = (
+    "reading sources...",
+    "Executed notebook",
+    "build succeeded",
+    "build finished with problems",
+    "Latexmk: All targets",
+    "Output written on",
+)
 
 
-def say(message: str) -> None:
+def announce(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
-def jupyter_book(builder: str) -> None:
-    """Run jupyter-book with warnings as errors; on failure print each problem on one line and stop."""
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.BOOK_DIR),
-               "--path-output", str(WORK_DIR), "--builder", builder, "-W", "-n", "--keep-going"]
+def jupyter_book(builder: str, while_starting=None) -> None:
+    """Run jupyter-book with warnings as errors; on failure print each problem on one line and stop.
+
+    `while_starting` (executing the notebooks) runs while Sphinx starts up; Sphinx reads no page before it has
+    returned (book/_ext/notebook_execution.py waits for the marker file named in READY_ENV)."""
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        str(paths.BOOK_DIR),
+        "--config",
+        str(paths.CONFIG),
+        "--toc",
+        str(paths.TOC),
+        "--path-output",
+        str(WORK_DIR),
+        "--builder",
+        builder,
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     started = time.monotonic()
     # XeLaTeX stops at the first error instead of waiting for an answer on the terminal.
     env = {**os.environ, "LATEXOPTS": "-interaction=nonstopmode -halt-on-error -file-line-error", **reproducible_time()}
+    ready = JB_BUILD_DIR / f".{builder}-notebooks-ready"
+    ready.unlink(missing_ok=True)
+    env[parallel_execution.READY_ENV] = str(ready)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{builder}.log"
-    with open(log_path, "w", encoding="utf-8") as log, subprocess.Popen(
-            command, cwd=paths.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, encoding="utf-8", errors="replace") as process:
+    with (
+        open(log_path, "w", encoding="utf-8") as log,
+        subprocess.Popen(
+            command,
+            cwd=paths.ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as process,
+    ):
+        try:
+            if while_starting is not None:
+                while_starting()
+        except BaseException:
+            process.kill()
+            raise
+        ready.parent.mkdir(parents=True, exist_ok=True)
+        ready.touch()
         for line in process.stdout:
             log.write(line)
             plain = build_report.ANSI.sub("", line).strip().replace(f"{paths.ROOT}/", "")
@@ -71,16 +116,22 @@ def jupyter_book(builder: str) -> None:
         text = log_path.read_text(encoding="utf-8")
         found = build_report.problems(text)
         if found:
-            print(f"\n构建失败，已发布的书未改动：{len(found)} 处问题 "
-                  f"(jupyter-book {builder} failed; the published book is unchanged):", file=sys.stderr)
+            print(
+                f"\n构建失败，已发布的书未改动：{len(found)} 处问题 "
+                f"(jupyter-book {builder} failed; the published book is unchanged):",
+                file=sys.stderr,
+            )
         else:  # no warning to report: Sphinx or an extension stopped with an exception
-            print(f"\n构建失败，已发布的书未改动：构建程序出错 (jupyter-book {builder} stopped with an error; "
-                  f"the published book is unchanged):", file=sys.stderr)
+            print(
+                f"\n构建失败，已发布的书未改动：构建程序出错 (jupyter-book {builder} stopped with an error; "
+                f"the published book is unchanged):",
+                file=sys.stderr,
+            )
             found = build_report.exception(text)
         for problem in found:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(f"完整日志 (full log): {log_path.relative_to(paths.ROOT)}")
-    say(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
+    announce(f"jupyter-book {builder} 完成，用时 {time.monotonic() - started:.1f} 秒")
 
 
 def reproducible_time() -> dict[str, str]:
@@ -97,13 +148,15 @@ def build_moment() -> datetime.datetime:
     """The build's time as the book states it (colophon, file dates in the published zips): SOURCE_DATE_EPOCH
     (set by `reproducible_time` for every build), else now; in UTC."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.datetime.fromtimestamp(int(epoch) if epoch else time.time(), datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(int(epoch) if epoch else time.time(), datetime.UTC)
 
 
 def write_checksums(site: Path) -> Path:
     """SHA256SUMS of every file of the site (sorted, `sha256sum` format), written last and atomically."""
-    lines = [f"{data.sha256_of(path)}  {path.relative_to(site).as_posix()}\n"
-             for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS)]
+    lines = [
+        f"{data.sha256_of(path)}  {path.relative_to(site).as_posix()}\n"
+        for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS)
+    ]
     staging = site / f"{CHECKSUMS}.new"
     staging.write_text("".join(lines), encoding="utf-8")
     staging.replace(site / CHECKSUMS)
@@ -134,55 +187,78 @@ def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ())
     shutil.rmtree(previous, ignore_errors=True)
 
 
+VALID_DATA_STAMP = BUILD_DIR / "valid-data.json"  # digest of each data file last found valid
+
+
 def validate_data() -> None:
-    say("校验数据包 (validating the data package)")
-    problems = validation.validate_package()
+    announce("校验数据包 (validating the data package: the files changed since the last valid build)")
+    problems = validation.validate_changed(VALID_DATA_STAMP)
     if problems:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         raise SystemExit(f"数据有 {len(problems)} 处问题，未构建，已发布的书未改动 (invalid data: nothing was built)")
 
 
-def prepare() -> None:
+def prepare_and_build(builder: str, image_format: str) -> None:
+    """Validate the data (invalid data stop the build before anything changes), then build with jupyter-book
+    while the notebooks that changed execute: Sphinx starts up meanwhile and reads no page before they are
+    done; then, while Sphinx reads and writes, the build's one kaleido session makes the figures' static
+    images (jzreport.static_images)."""
     validate_data()
-    cache_guard.main(str(JB_BUILD_DIR))
+    to_execute = cache_guard.plan(str(JB_BUILD_DIR))  # before Sphinx starts: it may mark chapters to re-read
+    with static_images.BackgroundRenderer(image_format) as renderer:
+
+        def execute_then_draw() -> None:
+            cache_guard.execute(str(JB_BUILD_DIR), to_execute)
+            renderer.add(cache_guard.cached_figures(str(JB_BUILD_DIR)))
+            renderer.finish_queue()
+
+        jupyter_book(builder, while_starting=execute_then_draw)
 
 
 def build_html() -> None:
-    prepare()
-    say("构建 HTML (building HTML)")
-    jupyter_book("html")
+    announce("构建 HTML (building HTML)")
+    prepare_and_build("html", "svg")
     replace_atomically(JB_BUILD_DIR / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
-    say(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
+    announce(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
 
 def missing_glyphs(log: Path) -> list[str]:
     """XeLaTeX's "Missing character" lines: characters no font has (the PDF would show nothing there)."""
-    return sorted({line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
-                   if "Missing character" in line})
+    return sorted(
+        {
+            line.strip()
+            for line in log.read_text(encoding="utf-8", errors="replace").splitlines()
+            if "Missing character" in line
+        }
+    )
 
 
 def build_pdf() -> None:
     if shutil.which("xelatex") is None:
         raise SystemExit("没有 xelatex (xelatex not found): scripts/install-system-deps.sh pdf")
-    prepare()
-    say("生成 PDF (building the PDF: LaTeX sources, then XeLaTeX via latexmk)")
-    built, log = LATEX_DIR / PDF_NAME, LATEX_DIR / PDF_NAME.replace(".pdf", ".log")
+    announce("生成 PDF (building the PDF: LaTeX sources, then XeLaTeX via latexmk)")
+    pdf_name = edition.current().pdf_name  # the LaTeX target set by book/_ext/edition.py
+    built, log = LATEX_DIR / pdf_name, LATEX_DIR / pdf_name.replace(".pdf", ".log")
     built.unlink(missing_ok=True)  # never mistake an earlier run's PDF or log for this one's
     log.unlink(missing_ok=True)
-    jupyter_book("pdflatex")
+    prepare_and_build("pdflatex", "pdf")
     if not built.exists() or not log.exists():
-        raise SystemExit(f"没有生成 PDF，已发布的书未改动 (no PDF or XeLaTeX log in {LATEX_DIR.relative_to(paths.ROOT)})")
-    say("检查字形 (checking the XeLaTeX log for missing glyphs)")
+        raise SystemExit(
+            f"没有生成 PDF，已发布的书未改动 (no PDF or XeLaTeX log in {LATEX_DIR.relative_to(paths.ROOT)})"
+        )
+    announce("检查字形 (checking the XeLaTeX log for missing glyphs)")
     if missing := missing_glyphs(log):
         print("\n".join(missing[:20]), file=sys.stderr)
-        raise SystemExit("字体缺字，已发布的书未改动 (characters without a glyph, listed above; the fonts are set in "
-                         "book/_latex/jzbook.sty)")
-    publish_file(built, PUBLISHED_PDF_DIR / PDF_NAME)
+        raise SystemExit(
+            "字体缺字，已发布的书未改动 (characters without a glyph, listed above; the fonts are set in "
+            "book/_latex/jzbook.sty)"
+        )
+    publish_file(built, PUBLISHED_PDF_DIR / pdf_name)
     if PUBLISHED_HTML.exists():
-        publish_file(built, PUBLISHED_HTML / PDF_NAME)
+        publish_file(built, PUBLISHED_HTML / pdf_name)
         write_checksums(PUBLISHED_HTML)
-    say(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / PDF_NAME).relative_to(paths.ROOT)}")
+    announce(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / pdf_name).relative_to(paths.ROOT)}")
 
 
 def main(argv: list[str] | None = None) -> int:

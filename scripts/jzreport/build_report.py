@@ -5,6 +5,7 @@ jupyter-book's log is long (a failing code cell gives ~160 lines of traceback po
 source file (relative to the repository) and the line in that file; for a failed cell, the line of the
 failing statement inside the chapter's Markdown. The full log stays in a file for whoever needs it.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,9 @@ from pathlib import Path
 from . import paths
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_WARNING = re.compile(r"^(?P<path>/[^:\n]+?)(?::(?P<line>\d+))?: (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.+)$", re.M)
+_WARNING = re.compile(
+    r"^(?P<path>/[^:\n]+?)(?::(?P<line>\d+))?: (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.+)$", re.M
+)
 _FAILED_NOTEBOOK = re.compile(r"ExecutionError: (?P<path>/\S+)")
 _CELL_LINE = re.compile(r"^Cell In\[(?P<count>\d+)\], line (?P<line>\d+)", re.M)
 _EXCEPTION = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning)): (?P<text>.*)$", re.M)
@@ -22,9 +25,14 @@ _CODE_CELL_START = re.compile(r"^```\{code-cell\}")
 
 # English message (as Sphinx, MyST and myst-nb print it) -> what it means for an editor, in Chinese.
 _EXPLANATIONS = [
-    (re.compile(r"undefined label: '([^']+)'"), "交叉引用的目标 “{0}” 不存在（检查 {{ref}} 中的标签拼写，或目标前的 ({0})= 标签）"),
-    (re.compile(r"No key '([^']+)' found in glue data"),
-     "正文中的 {{eval}}`{0}` 没有数值：本章代码没有 say(\"{0}\", …)，reported_facts.csv 也没有键 {0}"),
+    (
+        re.compile(r"undefined label: '([^']+)'"),
+        "交叉引用的目标 “{0}” 不存在（检查 {{ref}} 中的标签拼写，或目标前的 ({0})= 标签）",
+    ),
+    (
+        re.compile(r"No key '([^']+)' found in glue data"),
+        '正文中的 {{eval}}`{0}` 没有数值：本章代码没有 say("{0}", …)，reported_facts.csv 也没有键 {0}',
+    ),
     (re.compile(r"unknown document: '?([^']+)'?"), "引用的页面 “{0}” 不存在"),
     (re.compile(r"image file not readable: (.+)"), "图片文件不存在：{0}"),
     (re.compile(r"Unknown directive type: '?([^'\s]+)"), "未知的指令 {0}（拼写错误，或 JupyterLab 与本书都不支持）"),
@@ -98,9 +106,13 @@ def _failed_cells(log: str) -> list[Problem]:
 def problems(log: str) -> list[Problem]:
     """Every warning, error and failed code cell in a jupyter-book log, in order, each once."""
     log = ANSI.sub("", log)
-    found = [Problem(_relative(m.group("path")) + (f":{m.group('line')}" if m.group("line") else ""),
-                     m.group("message").strip())
-             for m in _WARNING.finditer(log) if "Executing notebook failed" not in m.group("message")]
+    found = [
+        Problem(
+            _relative(m.group("path")) + (f":{m.group('line')}" if m.group("line") else ""), m.group("message").strip()
+        )
+        for m in _WARNING.finditer(log)
+        if "Executing notebook failed" not in m.group("message")
+    ]
     found += _failed_cells(log)
     return list(dict.fromkeys(found))
 
@@ -113,4 +125,4 @@ def exception(log: str) -> list[str]:
     if start is None:
         return lines[-12:]
     end = next((i for i in range(start, len(lines)) if "full traceback has been saved" in lines[i]), start + 8)
-    return lines[start:end + 1]
+    return lines[start : end + 1]

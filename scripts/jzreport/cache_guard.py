@@ -1,55 +1,36 @@
 """Make the notebook execution cache follow the data, notebook by notebook.
 
 Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a
-changed `jzreport` module would not re-execute anything. Before each build this finds, for every
-chapter notebook, the data files it reads (its `load_table("…")` calls; `glue_facts()`/`fact(`/`facts()`
-read reported_facts.csv) and computes a digest of those files, their schemas in the descriptor and
-the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its
-cache entry is dropped and its source is touched, so that Sphinx re-reads it; the changed notebooks are
-then executed into the cache, one per core (parallel_execution), where myst-nb finds them; the other
+changed `jzreport` module would not re-execute anything. Before each build this computes, for every
+chapter notebook, a digest of the data files it declares (jzreport.inputs), their schemas in the
+descriptor and the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its
+cache entry is dropped and its source is touched, so that Sphinx re-reads it (`plan`); the changed notebooks
+are then executed into the cache, several at a time (parallel_execution), where myst-nb finds them; the other
 chapters stay cached. A change to the book's Sphinx extensions (which changes every page
 without changing any source) makes Sphinx re-read all pages, without re-executing anything.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
 
-from . import data, parallel_execution, paths
-
-_LOAD = re.compile(r"""load_table\(\s*["']([a-z0-9_]+)["']""")
-_FACTS = re.compile(r"\b(glue_facts|facts|fact|load_facts)\(")
-_IMPORTED = re.compile(r"\bjzreport\.(\w+)")
+from . import data, inputs, notebook_runner, parallel_execution, paths
 
 
 def notebooks() -> list[Path]:
-    """The book's MyST notebooks: Markdown files with a kernelspec in their front matter."""
-    return sorted(p for p in paths.BOOK_DIR.rglob("*.md")
-                  if not {"_build", ".ipynb_checkpoints"} & set(p.parts) and "kernelspec:" in p.read_text(encoding="utf-8").split("\n---", 1)[0])
-
-
-def _data_read_by(text: str) -> set[str]:
-    names = set(_LOAD.findall(text))
-    if _FACTS.search(text):
-        names.add("reported_facts")
-    return names
-
-
-def dependencies(notebook: Path) -> set[str]:
-    """Names of the data files a notebook reads: its own `load_table("…")` calls and those of the
-    jzreport modules it imports (e.g. the audit's checks)."""
-    text = notebook.read_text(encoding="utf-8")
-    names = _data_read_by(text)
-    for module in set(_IMPORTED.findall(text)):
-        source = Path(__file__).with_name(f"{module}.py")
-        if source.exists():
-            names |= _data_read_by(source.read_text(encoding="utf-8"))
-    return names
+    """The book's MyST notebooks: Markdown files with a kernelspec in their front matter and code to run."""
+    return sorted(
+        p
+        for p in paths.BOOK_DIR.rglob("*.md")
+        if not {"_build", ".ipynb_checkpoints"} & set(p.parts)
+        and "kernelspec" in inputs.front_matter(p)
+        and "```{code-cell}" in p.read_text(encoding="utf-8")
+    )
 
 
 def _digest(parts: list[bytes]) -> str:
@@ -65,10 +46,13 @@ def _package_sources() -> list[bytes]:
 
 def notebook_digest(notebook: Path) -> str:
     parts = _package_sources()
-    for name in sorted(dependencies(notebook)):
+    for name in sorted(inputs.declared(notebook)):
         path = data.path_of(name)
-        parts += [name.encode(), path.read_bytes() if path.exists() else b"missing",
-                  json.dumps(data.resource(name), sort_keys=True, ensure_ascii=False).encode()]
+        parts += [
+            name.encode(),
+            path.read_bytes() if path.exists() else b"missing",
+            json.dumps(data.resource(name), sort_keys=True, ensure_ascii=False).encode(),
+        ]
     return _digest(parts)
 
 
@@ -76,44 +60,117 @@ def extensions_digest() -> str:
     return _digest([p.read_bytes() for p in sorted((paths.BOOK_DIR / "_ext").glob("*.py"))])
 
 
-def _drop_cached_execution(cache_dir: Path, notebook: Path) -> None:
-    """Remove the cached execution that myst-nb would reuse for this notebook (matched by its code)."""
-    if not cache_dir.exists():
-        return
+def _cache(cache_dir: Path):
     from jupyter_cache import get_cache
-    from myst_nb.core.read import read_myst_markdown_notebook
 
-    cache = get_cache(str(cache_dir))
+    return get_cache(str(cache_dir))
+
+
+def _cached_record(cache, notebook: Path):
+    """The cache's execution of this notebook's current code, or None."""
     try:
-        record = cache.match_cache_notebook(read_myst_markdown_notebook(notebook.read_text(encoding="utf-8")))
+        return cache.match_cache_notebook(notebook_runner.read(notebook))
     except KeyError:
-        return
-    cache.remove_cache(record.pk)
+        return None
 
 
-def main(build_dir: str) -> int:
-    """Refresh the cache under `build_dir` (a jupyter-book `_build` folder); print what will re-execute."""
+def cached_figures(build_dir: str) -> list[dict]:
+    """The figures (plotly JSON) of each notebook's latest execution in the cache under `build_dir`, in the order
+    Sphinx reads the notebooks (earlier executions of edited code stay in the cache, unused)."""
+    cache_dir = Path(build_dir) / ".jupyter_cache"
+    if not cache_dir.exists():
+        return []
+    cache = _cache(cache_dir)
+    latest = {}
+    for record in sorted(cache.list_cache_records(), key=lambda record: record.created):
+        latest[record.uri] = record
+    return [
+        spec
+        for uri in sorted(latest)
+        for spec in notebook_runner.figure_specs(cache.get_cache_bundle(latest[uri].pk).nb)
+    ]
+
+
+def _source_stamp(notebook: Path) -> list[int]:
+    stat = notebook.stat()
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+class _CachedSources:
+    """The notebooks known to have an execution of their current source in the cache, with the stamp (time and
+    size) of the source then: an unchanged notebook is not read again to look it up (a prose-only rebuild)."""
+
+    def __init__(self, build: Path):
+        self.path = build / ".notebooks-cached.json"
+        self.stamps = json.loads(self.path.read_text()) if self.path.exists() else {}
+
+    def unchanged(self, name: str, notebook: Path) -> bool:
+        return self.stamps.get(name) == _source_stamp(notebook)
+
+    def record(self, name: str, notebook: Path | None) -> None:
+        if notebook is None:
+            self.stamps.pop(name, None)
+        else:
+            self.stamps[name] = _source_stamp(notebook)
+
+    def save(self) -> None:
+        self.path.write_text(json.dumps(self.stamps, indent=1, sort_keys=True) + "\n")
+
+
+def plan(build_dir: str) -> list[Path]:
+    """Bring the cache under `build_dir` (a jupyter-book `_build` folder) up to date with the inputs, before
+    Sphinx starts: drop the executions whose data or shared code changed (and touch those chapters, so that
+    Sphinx re-reads them), and return the notebooks to execute: those, and those whose code has no execution
+    in the cache (a new chapter, an edited cell, a first build)."""
     build = Path(build_dir)
+    build.mkdir(parents=True, exist_ok=True)
+    cache = _cache(build / ".jupyter_cache")
     state_path = build / ".notebook-inputs.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    changed = []
+    cached = _CachedSources(build)
+    changed, to_execute = [], []
     for notebook in notebooks():
         name = notebook.relative_to(paths.BOOK_DIR).as_posix()
         digest = notebook_digest(notebook)
+        if state.get(name) == digest and cached.unchanged(name, notebook):
+            continue
+        record = _cached_record(cache, notebook)
         if state.get(name) != digest:
-            _drop_cached_execution(build / ".jupyter_cache", notebook)
+            if record is not None:
+                cache.remove_cache(record.pk)
+                record = None
             os.utime(notebook)
             state[name] = digest
             changed.append(notebook)
+        cached.record(name, notebook if record is not None else None)
+        if record is None:
+            to_execute.append(notebook)
+    cached.save()
     if state.get("_ext") != extensions_digest():
         shutil.rmtree(build / ".doctrees", ignore_errors=True)
         state["_ext"] = extensions_digest()
         print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
     if changed:
-        print(f"==> 数据或共享代码已改变，将重新执行 (inputs changed, re-executing): {', '.join(n.stem for n in changed)}")
-    build.mkdir(parents=True, exist_ok=True)
-    parallel_execution.execute(build / ".jupyter_cache", changed)
+        print(f"==> 数据或共享代码已改变 (inputs changed): {', '.join(n.stem for n in changed)}")
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    return to_execute
+
+
+def execute(build_dir: str, notebooks_to_execute: list[Path]) -> None:
+    """Execute the notebooks `plan` returned; remember which of them are now in the cache."""
+    build = Path(build_dir)
+    parallel_execution.execute(build / ".jupyter_cache", notebooks_to_execute)
+    if notebooks_to_execute:
+        cache, cached = _cache(build / ".jupyter_cache"), _CachedSources(build)
+        for notebook in notebooks_to_execute:
+            found = _cached_record(cache, notebook) is not None
+            cached.record(notebook.relative_to(paths.BOOK_DIR).as_posix(), notebook if found else None)
+        cached.save()
+
+
+def main(build_dir: str) -> int:
+    """Refresh the cache under `build_dir`: plan, then execute."""
+    execute(build_dir, plan(build_dir))
     return 0
 
 

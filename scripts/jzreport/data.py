@@ -3,17 +3,18 @@
 Every load checks the file's sha256 against the descriptor, so a chapter never renders a file
 that differs from the recorded (and validated) version.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import paths
+from . import inputs, paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,7 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _descriptor(descriptor_path: str) -> dict:
     with open(descriptor_path, encoding="utf-8") as handle:
         return json.load(handle)
@@ -41,6 +42,7 @@ def clear_caches() -> None:
     """Forget the descriptor and tables read so far (after the files changed on disk)."""
     _descriptor.cache_clear()
     _load.cache_clear()
+    _stated_facts.cache_clear()
 
 
 def resources() -> dict[str, dict]:
@@ -52,7 +54,9 @@ def resource(name: str) -> dict:
     try:
         return resources()[name]
     except KeyError:
-        raise DataError(f"datapackage.json 中没有名为 {name!r} 的数据文件 (no resource {name!r} in the data package)") from None
+        raise DataError(
+            f"datapackage.json 中没有名为 {name!r} 的数据文件 (no resource {name!r} in the data package)"
+        ) from None
 
 
 def path_of(name: str) -> Path:
@@ -76,8 +80,7 @@ def check_hash(name: str) -> None:
         )
 
 
-
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str, data_dir: str) -> pd.DataFrame:
     import pandas as pd  # here, not at the top: the descriptor alone (cache_guard, the preview) needs no pandas
 
@@ -111,6 +114,8 @@ def recording():
 
 
 def _note_read(name: str) -> None:
+    """Every read of a data file passes here: it must be one the running chapter declares (jzreport.inputs)."""
+    inputs.check_declared(name)
     for read in _reading:
         read.add(name)
 
@@ -130,8 +135,12 @@ def rows_of(name: str, column: str | None = None, **equal) -> dict:
         chosen = chosen[(frame.loc[chosen, field] == value).to_numpy()]
     if len(chosen) == 0:
         raise DataError(f"{path_of(name)}: 没有 {equal} 的行 (no row where {equal})")
-    return {"file": resource(name)["path"], "lines": [int(i) + 2 for i in chosen],  # line 1 is the header
-            "column": field_titles(name)[column] if column else "", "sha256": recorded_sha256(name)}
+    return {
+        "file": resource(name)["path"],
+        "lines": [int(i) + 2 for i in chosen],  # line 1 is the header
+        "column": field_titles(name)[column] if column else "",
+        "sha256": recorded_sha256(name),
+    }
 
 
 def field_titles(name: str) -> dict[str, str]:
@@ -156,20 +165,20 @@ class Fact:
     statement: str
 
 
-def facts() -> dict[str, Fact]:
+def stated_facts() -> dict[str, Fact]:
+    """Every number the report states in prose (reported_facts.csv), by key; read once per data version."""
     _note_read("reported_facts")
-    check_hash("reported_facts")
+    return _stated_facts(str(paths.DATA_DIR))
+
+
+@cache
+def _stated_facts(data_dir: str) -> dict[str, Fact]:
     import pandas as pd
 
+    check_hash("reported_facts")
+    # read as text: a fact keeps the digits the report prints (96.0 stays 96.0)
     raw = pd.read_csv(path_of("reported_facts"), dtype="string", keep_default_na=False, encoding="utf-8-sig")
     return {
         row.key: Fact(row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.statement)
         for row in raw.itertuples(index=False)
     }
-
-
-def fact(key: str) -> Fact:
-    try:
-        return facts()[key]
-    except KeyError:
-        raise DataError(f"reported_facts.csv 中没有键 {key!r} (no such fact)") from None

@@ -2,6 +2,7 @@
 
 Page weights and Lighthouse scores are measured over this server: `python -m jzreport.gzip_server DIR [PORT]`.
 """
+
 from __future__ import annotations
 
 import functools

@@ -9,6 +9,7 @@ and saving still writes the chapter without it.
 
 `python -m jzreport.lab [jupyter lab options]` (`make lab`) starts JupyterLab with it and the book's settings.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,8 @@ def lab_command(*extra: str) -> list[str]:
     chapters; chapters open as notebooks (settings: double-click opens a .md with jupytext's notebook
     viewer, Chinese interface, every cell rendered so the browser's find sees the whole chapter)."""
     command = [
-        str(Path(sys.executable).with_name("jupyter")), "lab",
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
         f"--ServerApp.root_dir={paths.ROOT}",
         "--LabApp.default_url=/lab/tree/book/chapters",
         "--ServerApp.contents_manager_class=jzreport.lab.ChapterContentsManager",

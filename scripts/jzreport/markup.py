@@ -1,4 +1,5 @@
 """MyST Markdown written by code: escaped data text, and the book's classed notes."""
+
 from __future__ import annotations
 
 import re

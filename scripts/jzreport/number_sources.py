@@ -5,6 +5,7 @@ and unit, the report's section and original sentence, the data file and row (wit
 the audit's verdicts on it; `{eval}` in the prose links each such number to its entry (book/_ext/
 notebook_syntax.py), so a reader follows any stated number to its row and verdict with one tap.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ def _verdicts(numbered: list, key: str) -> str:
     found = [(number, check) for number, _, check in numbered if check.key == key]
     if not found:
         return "仅陈述（报告未公布可重算它的数据，见{ref}`审计附录第五节 <sec-audit-stated>`）"
-    return "；".join(f"{{ref}}`{number} {check.verdict} <sec-audit-numbers>`（{markup.escape(check.claim)}）"
-                     for number, check in found)
+    return "；".join(
+        f"{{ref}}`{number} {check.verdict} <sec-audit-numbers>`（{markup.escape(check.claim)}）"
+        for number, check in found
+    )
 
 
 def entries(ledger: AuditLedger) -> str:
@@ -36,14 +39,17 @@ def entries(ledger: AuditLedger) -> str:
     sha = data.recorded_sha256("reported_facts")[:12]
     numbered = ledger.numbered()
     blocks = []
-    for row, fact in enumerate(data.facts().values(), start=2):  # row 1 is the header
+    for row, fact in enumerate(data.stated_facts().values(), start=2):  # row 1 is the header
         more = {"at_least": "（余/以上）", "about": "（约）"}.get(fact.qualifier, "")
         blocks.append(
             f"({label(fact.key)})=\n"
-            + markup.note("fact-source",
-                          f"**{markup.escape(fact.text)} {markup.escape(fact.unit)}**{more}　{markup.escape(fact.section)}　"
-                          f"原文：“{markup.escape(fact.statement)}”\n\n"
-                          f"数据：`reported_facts.csv` 第 {row} 行，键 `{fact.key}`（文件 sha256 {sha}）　核查：{_verdicts(numbered, fact.key)}"))
+            + markup.note(
+                "fact-source",
+                f"**{markup.escape(fact.text)} {markup.escape(fact.unit)}**{more}　{markup.escape(fact.section)}　"
+                f"原文：“{markup.escape(fact.statement)}”\n\n"
+                f"数据：`reported_facts.csv` 第 {row} 行，键 `{fact.key}`（文件 sha256 {sha}）　核查：{_verdicts(numbered, fact.key)}",
+            )
+        )
     return "\n".join(blocks)
 
 

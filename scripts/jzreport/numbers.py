@@ -1,4 +1,5 @@
 """Number formatting in the report's own style (no thousands separators, as the report prints)."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ def fmt_number(value, decimals: int | None = None) -> str:
 
 def fmt_pct(value, decimals: int = 2) -> str:
     """A percentage number without the sign, rounded half away from zero as reports do."""
-    quant = 10 ** decimals
+    quant = 10**decimals
     rounded = math.floor(abs(float(value)) * quant + 0.5) / quant
     return f"{math.copysign(rounded, float(value)):.{decimals}f}"
 

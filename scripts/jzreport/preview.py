@@ -11,10 +11,10 @@ only the chapters that read the changed file. The preview shares the execution c
 (book/_build/work), so neither runs a notebook the other already ran. The published book
 (book/_build/html) is only ever replaced by a full `make html`.
 """
+
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -44,20 +44,21 @@ def write_sphinx_conf() -> Path:
     from jupyter_book.config import get_final_config
 
     config, _ = get_final_config(
-        user_yaml=paths.BOOK_DIR / "_config.yml", sourcedir=paths.BOOK_DIR,
-        cli_config={"external_toc_path": str(paths.BOOK_DIR / "_toc.yml"), "latex_individualpages": False})
+        user_yaml=paths.CONFIG,
+        sourcedir=paths.BOOK_DIR,
+        cli_config={"external_toc_path": str(paths.TOC), "latex_individualpages": False},
+    )
     config = {key: _absolute(value) if key in _PATH_SETTINGS else value for key, value in config.items()}
     config["nb_execution_cache_path"] = str(build.JB_BUILD_DIR / ".jupyter_cache")
     # Rebuild time: the Chinese search index (jieba) adds about a second to every rebuild. The preview is
     # for reading what one edits; its search box splits words the English way. The published book's
     # search is built with jieba as always.
     config["html_search_language"] = "en"
-    lines = ["# Written by jzreport.preview from book/_config.yml: do not edit.", "import sys",
-             f"sys.path.insert(0, {str(paths.BOOK_DIR / '_ext')!r})",
-             "# Start-up time of each rebuild: jsonschema (imported by nbformat) compiles some 40 grammars of",
-             "# rfc3987-syntax when it is installed (about 1 s), only to check the 'iri' string format, which no",
-             "# schema read here uses. Without it, jsonschema skips that format.",
-             "sys.modules.setdefault('rfc3987_syntax', None)"]
+    lines = [
+        "# Written by jzreport.preview from _config.yml: do not edit.",
+        "import sys",
+        f"sys.path.insert(0, {str(paths.BOOK_DIR / '_ext')!r})",
+    ]
     lines += [f"{key} = {config[key]!r}" for key in sorted(config)]
     CONF_DIR.mkdir(parents=True, exist_ok=True)
     (CONF_DIR / "conf.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -69,19 +70,12 @@ def prepare() -> int:
     not build (the preview keeps showing the last good build)."""
     from . import validation
 
-    problems = validation.descriptor_problems()
-    known_valid = json.loads(VALID_DATA_STAMP.read_text()) if VALID_DATA_STAMP.exists() else {}
-    digests = {} if problems else validation.resource_digests()
-    if problems or digests != known_valid:
-        changed = {path for path, digest in digests.items() if known_valid.get(path) != digest}
-        problems = problems or validation.validate_package(only=changed)
-        if problems:
-            for problem in problems:
-                print(f"  - {problem}", file=sys.stderr)
-            print(f"数据有 {len(problems)} 处问题，预览未更新 (invalid data: the preview was not rebuilt)", file=sys.stderr)
-            return 1
-        VALID_DATA_STAMP.parent.mkdir(parents=True, exist_ok=True)
-        VALID_DATA_STAMP.write_text(json.dumps(digests, sort_keys=True))
+    problems = validation.validate_changed(VALID_DATA_STAMP)
+    if problems:
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print(f"数据有 {len(problems)} 处问题，预览未更新 (invalid data: the preview was not rebuilt)", file=sys.stderr)
+        return 1
     from . import cache_guard
 
     return cache_guard.main(str(build.JB_BUILD_DIR))
@@ -92,15 +86,36 @@ def serve(port: int) -> None:
     python = sys.executable
     command = [
         str(Path(python).with_name("sphinx-autobuild")),
-        str(paths.BOOK_DIR), str(HTML_DIR), "-c", str(conf), "-d", str(DOCTREES), "-b", "html",
-        "-n", "--keep-going", "-q",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--watch", str(paths.DATA_DIR), "--watch", str(Path(__file__).parent),
-        "--ignore", str(build.BUILD_DIR), "--re-ignore", r"(\.ipynb_checkpoints|__pycache__|\.pyc$|\.~)",
-        "--pre-build", f"{python} -m jzreport.preview prepare",
+        str(paths.BOOK_DIR),
+        str(HTML_DIR),
+        "-c",
+        str(conf),
+        "-d",
+        str(DOCTREES),
+        "-b",
+        "html",
+        "-n",
+        "--keep-going",
+        "-q",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--watch",
+        str(paths.DATA_DIR),
+        "--watch",
+        str(Path(__file__).parent),
+        "--ignore",
+        str(build.BUILD_DIR),
+        "--re-ignore",
+        r"(\.ipynb_checkpoints|__pycache__|\.pyc$|\.~)",
+        "--pre-build",
+        f"{python} -m jzreport.preview prepare",
     ]
-    build.say(f"预览 (live preview): http://127.0.0.1:{port}/ — 保存后自动重建并刷新页面 (rebuilt and reloaded on save); "
-              f"已发布的书不受影响 (the published book is not touched)")
+    build.announce(
+        f"预览 (live preview): http://127.0.0.1:{port}/ — 保存后自动重建并刷新页面 (rebuilt and reloaded on save); "
+        f"已发布的书不受影响 (the published book is not touched)"
+    )
     os.execv(command[0], command)
 
 

@@ -8,9 +8,10 @@ With it goes the number's trace, glued under `name + TRACE_SUFFIX`: what was com
 data rows (`source`, made by `jzreport.data.rows_of`), the stated number it restates (`fact`) and the audit
 check that compares it with the report (`check`). The book links the number to its trace on the page
 数字出处 (book/_ext/computed_numbers.py).
-`glue_facts()` does this for every number the report states in prose (reported_facts.csv), whose trace
-is their row there.
+A number the report states in prose (a row of reported_facts.csv, whose trace is that row) is not glued: the
+book pastes it from the CSV, and `bind_stated_facts()` binds it in the kernel for JupyterLab.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def _bind(name: str, value: PlainText) -> None:
         shell.user_ns[name] = value
 
 
-def say(name: str, text, *, how: str = "", source: dict | list[dict] | None = None, fact: str = "",
-        check: str = "") -> None:
+def say(
+    name: str, text, *, how: str = "", source: dict | list[dict] | None = None, fact: str = "", check: str = ""
+) -> None:
     """Make `text` (already formatted) the value of {eval}`name` in the prose, with its trace.
 
     how: what the chapter computed, in Chinese ("表 1 所列专业的个数"); source: the data rows it read
@@ -53,9 +55,12 @@ def say(name: str, text, *, how: str = "", source: dict | list[dict] | None = No
     glue(name + TRACE_SUFFIX, PlainText(json.dumps(trace, ensure_ascii=False)), display=False)
 
 
-def glue_facts() -> dict[str, data.Fact]:
-    """Make every number the report states in prose available as {eval}`<key>`, as printed."""
-    facts = data.facts()
-    for key, fact in facts.items():
-        _bind(key, PlainText(fact.text))
+def bind_stated_facts() -> dict[str, data.Fact]:
+    """Every number the report states in prose (reported_facts.csv), by key. Each key is also bound in the
+    kernel, where JupyterLab's {eval}`key` finds it as printed; the book pastes these numbers from
+    reported_facts.csv itself (book/_ext/notebook_syntax.py), so a chapter's notebook carries no copy of them."""
+    facts = data.stated_facts()
+    shell = get_ipython()
+    if shell is not None:
+        shell.user_ns.update({key: PlainText(fact.text) for key, fact in facts.items()})
     return facts

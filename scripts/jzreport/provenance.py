@@ -1,4 +1,5 @@
 """Where a table or figure comes from: its place in the report, its data file and that file's version."""
+
 from __future__ import annotations
 
 import os

@@ -2,10 +2,10 @@
 
 Used by `make audit` (re-execution compared with the published book) and by the tests.
 """
+
 from __future__ import annotations
 
 import json
-
 
 
 def table_rows(table) -> list[list[str]]:
@@ -21,8 +21,10 @@ def tables(soup) -> dict[str, list[list[str]]]:
 def figures(soup) -> dict[str, list[dict]]:
     """Every plotly figure of a page: its plot's id -> its traces, read from the data beside its static
     image (jzreport.figures.figure_html)."""
-    return {box["data-figure"]: json.loads(box.select_one("script.lazy-figure-data").string)["data"]
-            for box in soup.select("div.lazy-figure")}
+    return {
+        box["data-figure"]: json.loads(box.select_one("script.lazy-figure-data").string)["data"]
+        for box in soup.select("div.lazy-figure")
+    }
 
 
 def glued_numbers(soup) -> list[str]:

@@ -6,22 +6,21 @@ Each chapter notebook is executed in a fresh kernel (no cache) and saved to book
 table (cell by cell), every figure's data and every glued number of the prose is then compared with
 what the published HTML book shows. Prints PASS or FAIL per chapter; exits 1 if any chapter fails.
 """
+
 from __future__ import annotations
 
 import re
 import sys
 import time
 
-import jupytext
 import nbformat
 from bs4 import BeautifulSoup
-from nbclient import NotebookClient
 
-from . import paths, published
+from . import data, notebook_runner, paths, published
 
 CHAPTER_DIR = paths.BOOK_DIR / "chapters"
-HTML_DIR = paths.BOOK_DIR / "_build" / "html"
-AUDIT_DIR = paths.BOOK_DIR / "_build" / "audit"
+HTML_DIR = paths.BUILD_DIR / "html"
+AUDIT_DIR = paths.BUILD_DIR / "audit"
 _GLUE_ROLE = re.compile(r"\{(?:eval|glue(?::text)?)\}`([^`]+)`")
 _UNESCAPE = re.compile(r"\\(.)")
 
@@ -47,24 +46,16 @@ def _markdown_tables(markdown: str) -> dict[str, list[list[str]]]:
 
 def executed_outputs(notebook) -> tuple[dict, dict, dict]:
     """(tables, figures, glued values by name) produced by an executed notebook."""
-    tables, figures, glued = {}, {}, {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            bundle = output.get("data", {})
-            record = output.get("metadata", {}).get("scrapbook")
-            if record:
-                glued[record["name"]] = bundle.get(record["mime_prefix"] + "text/plain", "")
-            if "text/markdown" in bundle:
-                tables.update(_markdown_tables(bundle["text/markdown"]))
-            if "lazy-figure-data" in bundle.get("text/html", ""):
-                figures.update(published.figures(BeautifulSoup(bundle["text/html"], "html.parser")))
-    return tables, figures, glued
+    return (
+        _markdown_tables(notebook_runner.markdown_outputs(notebook)),
+        notebook_runner.figures(notebook),
+        notebook_runner.glued(notebook),
+    )
 
 
 def compare_chapter(source) -> list[str]:
     """Differences between a fresh execution of `source` and its published page (empty: identical)."""
-    notebook = jupytext.read(source)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(CHAPTER_DIR)}}).execute()
+    notebook = notebook_runner.execute(source)
     AUDIT_DIR.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, AUDIT_DIR / f"{source.stem}.ipynb")
     tables, figures, glued = executed_outputs(notebook)
@@ -84,11 +75,16 @@ def compare_chapter(source) -> list[str]:
         if shown_figures.get(div_id) != traces:
             problems.append(f"figure {div_id}: data differ from the published figure")
     used = _GLUE_ROLE.findall(source.read_text(encoding="utf-8"))
-    expected = [glued.get(name.split("::")[-1], f"<missing {name}>") for name in used]
+    stated = {key: fact.text for key, fact in data.stated_facts().items()}  # pasted from the CSV, not glued
+    expected = [glued.get(name, stated.get(name, f"<missing {name}>")) for name in used]
     shown_numbers = published.glued_numbers(soup)
     if [_squeeze(v) for v in expected] != [_squeeze(v) for v in shown_numbers]:
         first = next((i for i, (a, b) in enumerate(zip(expected, shown_numbers)) if _squeeze(a) != _squeeze(b)), None)
-        where = f" (first difference: {used[first]} = {expected[first]!r}, published {shown_numbers[first]!r})" if first is not None else ""
+        where = (
+            f" (first difference: {used[first]} = {expected[first]!r}, published {shown_numbers[first]!r})"
+            if first is not None
+            else ""
+        )
         problems.append(f"glued numbers differ: {len(expected)} computed, {len(shown_numbers)} published{where}")
     if not problems:
         problems_summary = f"{len(tables)} tables, {len(figures)} figures, {len(used)} numbers identical"
@@ -99,8 +95,11 @@ def compare_chapter(source) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     wanted = set(argv if argv is not None else sys.argv[1:])
     sources = [p for p in sorted(CHAPTER_DIR.glob("*.md")) if not wanted or p.stem in wanted]
-    print(f"==> 重新执行并与已发布的书对照 (re-executing {len(sources)} chapters from scratch into "
-          f"{AUDIT_DIR.relative_to(paths.ROOT)} and comparing with {HTML_DIR.relative_to(paths.ROOT)})", flush=True)
+    print(
+        f"==> 重新执行并与已发布的书对照 (re-executing {len(sources)} chapters from scratch into "
+        f"{AUDIT_DIR.relative_to(paths.ROOT)} and comparing with {HTML_DIR.relative_to(paths.ROOT)})",
+        flush=True,
+    )
     started, failed = time.monotonic(), []
     for source in sources:
         problems = compare_chapter(source)

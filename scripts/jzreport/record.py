@@ -2,6 +2,7 @@
 
 Run deliberately (`make record-data`) after editing a CSV; it refuses while the data are invalid.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A `ReportTable` displays as `text/markdown`; myst-nb parses it as MyST (`nb_rend
 myst`), so the HTML gets a real <table> with an anchor and the LaTeX builder a real tabular. Every cell
 is escaped text; numbers are formatted by the schema's `decimals` where the report prints fixed places.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -87,7 +88,9 @@ def report_table(frame: pd.DataFrame, caption: str, label: str, source: str | li
     return ReportTable(frame=frame.reset_index(drop=True), caption=caption, label=label, sources=sources, **options)
 
 
-def with_total_row(frame: pd.DataFrame, label_column: str, label: str, sum_columns: list[str], fill: str = "-") -> pd.DataFrame:
+def with_total_row(
+    frame: pd.DataFrame, label_column: str, label: str, sum_columns: list[str], fill: str = "-"
+) -> pd.DataFrame:
     """Append a total row: the sum of `sum_columns`, `label` in `label_column`, `fill` elsewhere."""
     total = {c: fill for c in frame.columns}
     total[label_column] = label

@@ -4,6 +4,7 @@ Run `python -m jzreport.validation` (or `make check-data`). Structure (file, enc
 checked here; types and constraints (integer, minimum, maximum, enum, unique, primary key) by
 frictionless against the schemas in datapackage.json; the sha256 of each file against the descriptor.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,9 @@ def _decode(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """The file's encoding for reading ('utf-8' or 'utf-8-sig'), or a problem."""
     raw = path.read_bytes()
     if not raw.strip(b"\xef\xbb\xbf \r\n\t"):
-        return None, [Problem(shown, "文件为空：应有表头和数据行 (the file is empty: expected a header row and data rows)")]
+        return None, [
+            Problem(shown, "文件为空：应有表头和数据行 (the file is empty: expected a header row and data rows)")
+        ]
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -58,12 +61,14 @@ def _decode(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
             guess = "GBK/GB18030（Excel 中文版“CSV（逗号分隔）”的默认编码）"
         except UnicodeDecodeError:
             guess = "未知编码 (unknown encoding)"
-        return None, [Problem(
-            shown,
-            f"不是 UTF-8 编码，看来是 {guess}（第 {error.start} 字节）。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，"
-            "或用 `iconv -f GB18030 -t UTF-8` 转换 (the file is not UTF-8; it looks like GBK/GB18030: re-save it as "
-            "'CSV UTF-8'; a UTF-8 BOM is fine)",
-        )]
+        return None, [
+            Problem(
+                shown,
+                f"不是 UTF-8 编码，看来是 {guess}（第 {error.start} 字节）。请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”，"
+                "或用 `iconv -f GB18030 -t UTF-8` 转换 (the file is not UTF-8; it looks like GBK/GB18030: re-save it as "
+                "'CSV UTF-8'; a UTF-8 BOM is fine)",
+            )
+        ]
     return ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"), []
 
 
@@ -79,13 +84,25 @@ def _check_header(path: Path, encoding: str, fields: list[dict], shown: str) -> 
     extra = [c for c in header if c not in expected]
     problems = []
     if missing and extra:
-        problems.append(Problem(shown, f"表头缺少列 {missing}，却多出列 {extra}：是否改了列名？(renamed column? expected {expected}, found {header})", row=1))
+        problems.append(
+            Problem(
+                shown,
+                f"表头缺少列 {missing}，却多出列 {extra}：是否改了列名？(renamed column? expected {expected}, found {header})",
+                row=1,
+            )
+        )
     elif missing:
-        problems.append(Problem(shown, f"表头缺少列 {missing} (missing column; expected {expected}, found {header})", row=1))
+        problems.append(
+            Problem(shown, f"表头缺少列 {missing} (missing column; expected {expected}, found {header})", row=1)
+        )
     elif extra:
-        problems.append(Problem(shown, f"表头多出列 {extra} (extra column; expected {expected}, found {header})", row=1))
+        problems.append(
+            Problem(shown, f"表头多出列 {extra} (extra column; expected {expected}, found {header})", row=1)
+        )
     else:
-        problems.append(Problem(shown, f"列的顺序不对 (columns out of order; expected {expected}, found {header})", row=1))
+        problems.append(
+            Problem(shown, f"列的顺序不对 (columns out of order; expected {expected}, found {header})", row=1)
+        )
     return problems
 
 
@@ -131,7 +148,9 @@ def _frictionless_problems(path: Path, encoding: str, resource: dict, shown: str
                 other = error.note.rsplit(" ", 1)[-1]
                 message = f"键重复：与第 {other} 行相同 (duplicate key {key or column}: same as row {other})"
             elif error.type in ("missing-cell", "extra-cell"):
-                message = f"单元格数目与表头不符 (row has a {'missing' if error.type == 'missing-cell' else 'extra'} cell)"
+                message = (
+                    f"单元格数目与表头不符 (row has a {'missing' if error.type == 'missing-cell' else 'extra'} cell)"
+                )
             else:
                 message = error.message
             problems.append(Problem(shown, message, row=row, column=column))
@@ -142,7 +161,12 @@ def validate_resource(resource: dict) -> list[Problem]:
     path = paths.DATA_DIR / resource["path"]
     shown = _display(path)
     if not path.exists():
-        return [Problem(shown, f"文件不存在；datapackage.json 把它列为数据文件 (file missing: listed in datapackage.json as {resource['name']!r})")]
+        return [
+            Problem(
+                shown,
+                f"文件不存在；datapackage.json 把它列为数据文件 (file missing: listed in datapackage.json as {resource['name']!r})",
+            )
+        ]
     encoding, problems = _decode(path, shown)
     if problems:
         return problems
@@ -153,12 +177,14 @@ def validate_resource(resource: dict) -> list[Problem]:
     recorded = resource.get("hash", "").removeprefix("sha256:")
     actual = data.sha256_of(path)
     if recorded != actual:
-        problems.append(Problem(
-            shown,
-            f"内容与 datapackage.json 记录的 sha256 不一致（记录 {recorded[:12] or '无'}，实际 {actual[:12]}）。"
-            "若这是有意的修改，先修正以上问题，再运行 `make record-data` 记录新版本 (the file changed since it was "
-            "recorded; run `make record-data` to record the new version deliberately)",
-        ))
+        problems.append(
+            Problem(
+                shown,
+                f"内容与 datapackage.json 记录的 sha256 不一致（记录 {recorded[:12] or '无'}，实际 {actual[:12]}）。"
+                "若这是有意的修改，先修正以上问题，再运行 `make record-data` 记录新版本 (the file changed since it was "
+                "recorded; run `make record-data` to record the new version deliberately)",
+            )
+        )
     return problems
 
 
@@ -166,7 +192,8 @@ def _unlisted_files() -> list[Problem]:
     listed = {r["path"] for r in data.descriptor()["resources"]}
     return [
         Problem(_display(p), "此 CSV 未列入 datapackage.json (a CSV not described by the data package)")
-        for p in sorted(paths.DATA_DIR.glob("*.csv")) if p.name not in listed
+        for p in sorted(paths.DATA_DIR.glob("*.csv"))
+        if p.name not in listed
     ]
 
 
@@ -175,7 +202,7 @@ _RESOURCE_KEYS = {
     "name": "数据文件的名字：小写英文、数字和连字符，通常是文件名把 _ 换成 -，例如 fitness-tests (lowercase, digits, -)",
     "path": "CSV 文件名，例如 majors.csv (the CSV file name)",
     "title": "中文表题 (the Chinese title)",
-    "schema": "各列的说明：{\"fields\": [{\"name\": …, \"type\": …, \"title\": …}, …]} (the columns)",
+    "schema": '各列的说明：{"fields": [{"name": …, "type": …, "title": …}, …]} (the columns)',
 }
 _FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "year")
 _NAME = re.compile(r"^[-a-z0-9._]+$")  # the Data Package rule for names
@@ -185,24 +212,43 @@ def _resource_problems(number: int, resource, shown: str) -> list[Problem]:
     if not isinstance(resource, dict):
         return [Problem(shown, f"resources 第 {number} 项不是对象 (resource {number} is not an object)")]
     label = f"resources 第 {number} 项 (resource {number}{', ' + resource['path'] if isinstance(resource.get('path'), str) else ''})"
-    problems = [Problem(shown, f"{label} 缺少 \"{key}\"：{meaning} (missing \"{key}\")")
-                for key, meaning in _RESOURCE_KEYS.items() if key not in resource]
+    problems = [
+        Problem(shown, f'{label} 缺少 "{key}"：{meaning} (missing "{key}")')
+        for key, meaning in _RESOURCE_KEYS.items()
+        if key not in resource
+    ]
     path, name = resource.get("path"), resource.get("name")
-    if isinstance(path, str):
-        if path.startswith("/") or ".." in Path(path).parts or not path.endswith(".csv"):
-            problems.append(Problem(shown, f"{label}: \"path\" 应是本文件夹中的 CSV 文件名，不能含 .. 或以 / 开头 "
-                                           f"(path must be a CSV file name inside the data folder, found {path!r})"))
+    if isinstance(path, str) and (path.startswith("/") or ".." in Path(path).parts or not path.endswith(".csv")):
+        problems.append(
+            Problem(
+                shown,
+                f'{label}: "path" 应是本文件夹中的 CSV 文件名，不能含 .. 或以 / 开头 '
+                f"(path must be a CSV file name inside the data folder, found {path!r})",
+            )
+        )
     if isinstance(name, str) and not _NAME.match(name):
-        problems.append(Problem(shown, f"{label}: \"name\" 只能用小写英文字母、数字、连字符和点 (name: lowercase letters, digits, -, .; found {name!r})"))
+        problems.append(
+            Problem(
+                shown,
+                f'{label}: "name" 只能用小写英文字母、数字、连字符和点 (name: lowercase letters, digits, -, .; found {name!r})',
+            )
+        )
     fields = resource.get("schema", {}).get("fields") if isinstance(resource.get("schema"), dict) else None
     if "schema" in resource and not (isinstance(fields, list) and fields):
-        problems.append(Problem(shown, f"{label}: \"schema\" 应有非空的 \"fields\" 列表 (schema needs a non-empty fields list)"))
+        problems.append(
+            Problem(shown, f'{label}: "schema" 应有非空的 "fields" 列表 (schema needs a non-empty fields list)')
+        )
     for column, field in enumerate(fields or [], 1):
         if not isinstance(field, dict) or "name" not in field:
-            problems.append(Problem(shown, f"{label}: 第 {column} 列缺少 \"name\" (field {column} has no name)"))
+            problems.append(Problem(shown, f'{label}: 第 {column} 列缺少 "name" (field {column} has no name)'))
         elif field.get("type") not in _FIELD_TYPES:
-            problems.append(Problem(shown, f"{label}: 列 {field['name']} 的 \"type\" 应是 {', '.join(_FIELD_TYPES)} 之一，"
-                                           f"现为 {field.get('type')!r} (field type missing or unknown)"))
+            problems.append(
+                Problem(
+                    shown,
+                    f'{label}: 列 {field["name"]} 的 "type" 应是 {", ".join(_FIELD_TYPES)} 之一，'
+                    f"现为 {field.get('type')!r} (field type missing or unknown)",
+                )
+            )
     return problems
 
 
@@ -217,14 +263,23 @@ def descriptor_problems() -> list[Problem]:
     except UnicodeDecodeError:
         return [Problem(shown, "不是 UTF-8 编码 (not UTF-8)")]
     except json.JSONDecodeError as error:
-        return [Problem(shown, f"不是有效的 JSON：{error.msg}（常见原因：少了逗号、多了逗号或引号不配对） "
-                               f"(invalid JSON: {error.msg})", row=error.lineno, column=f"字符 {error.colno}")]
+        return [
+            Problem(
+                shown,
+                f"不是有效的 JSON：{error.msg}（常见原因：少了逗号、多了逗号或引号不配对） (invalid JSON: {error.msg})",
+                row=error.lineno,
+                column=f"字符 {error.colno}",
+            )
+        ]
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
-        return [Problem(shown, "缺少 \"resources\" 列表 (no resources list)")]
+        return [Problem(shown, '缺少 "resources" 列表 (no resources list)')]
     problems = [p for number, resource in enumerate(resources, 1) for p in _resource_problems(number, resource, shown)]
     names = [r.get("name") for r in resources if isinstance(r, dict)]
-    problems += [Problem(shown, f"数据文件名字 {n!r} 重复 (duplicate resource name)") for n in sorted({n for n in names if names.count(n) > 1})]
+    problems += [
+        Problem(shown, f"数据文件名字 {n!r} 重复 (duplicate resource name)")
+        for n in sorted({n for n in names if names.count(n) > 1})
+    ]
     return problems
 
 
@@ -257,6 +312,24 @@ def validate_package(progress=None, only: set[str] | None = None) -> list[Proble
             progress(f"{'✗' if found else '✓'} {resource['path']}")
         problems.extend(found)
     return problems + _unlisted_files()
+
+
+def validate_changed(stamp: Path) -> list[Problem]:
+    """Validate the data files whose content or descriptor entry changed since `stamp` recorded them valid (all
+    of them the first time); record them valid when no problem is found. The build and the live preview use
+    this: an unchanged data package is not checked again."""
+    problems = descriptor_problems()
+    if problems:
+        return problems
+    known_valid = json.loads(stamp.read_text()) if stamp.exists() else {}
+    digests = resource_digests()
+    if digests == known_valid:
+        return []
+    problems = validate_package(only={path for path, digest in digests.items() if known_valid.get(path) != digest})
+    if not problems:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps(digests, sort_keys=True))
+    return problems
 
 
 def main() -> int:

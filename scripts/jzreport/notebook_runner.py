@@ -1,0 +1,85 @@
+"""Executing a chapter notebook, the one way the build, `make audit` and the tests do it: read as the book reads
+it (myst-nb's MyST reader), executed by nbclient in a fresh kernel in the chapter's folder, with the kernel told
+which chapter it runs (jzreport.inputs checks every data file it reads against the chapter's declaration).
+Also: reading what an executed notebook glued and displayed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from . import inputs
+
+TIMEOUT_S = 180  # as execute.timeout in _config.yml
+
+
+def read(path: Path):
+    """The chapter as a notebook, as myst-nb reads it for the build."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return read_myst_markdown_notebook(Path(path).read_text(encoding="utf-8"))
+
+
+def execute(path: Path, notebook=None, *, timeout: int = TIMEOUT_S, kernel_log=None):
+    """Execute the chapter at `path` (or `notebook`, already read from it) in a fresh kernel and return the
+    executed notebook. A failing cell raises nbclient's CellExecutionError, which names it. The kernel's own
+    messages on stderr go to `kernel_log` (an open file), if given."""
+    from nbclient import NotebookClient
+
+    path = Path(path)
+    notebook = read(path) if notebook is None else notebook
+    kernel = {"env": {**os.environ, inputs.NOTEBOOK_ENV: str(path.resolve())}}  # the kernel knows its chapter
+    if kernel_log is not None:
+        kernel["stderr"] = kernel_log
+    # record_timing=False: no timing metadata in the cells, which the execution cache hashes (myst-nb would
+    # not recognise the notebook it executes)
+    # The kernel keeps no input history (an sqlite database in the home folder, shared by parallel kernels).
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        record_timing=False,
+        extra_arguments=["--HistoryManager.enabled=False"],
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(**kernel)
+    return notebook
+
+
+def outputs(notebook) -> list:
+    return [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+
+
+def glued(notebook) -> dict[str, str]:
+    """name -> text of every value the notebook glued with myst-nb."""
+    found = {}
+    for output in outputs(notebook):
+        record = output.get("metadata", {}).get("scrapbook")
+        if record:
+            found[record["name"]] = output["data"].get(record["mime_prefix"] + "text/plain", "")
+    return found
+
+
+def markdown_outputs(notebook) -> str:
+    """Every Markdown output (tables, captions, notes), joined."""
+    return "\n".join(o["data"]["text/markdown"] for o in outputs(notebook) if "text/markdown" in o.get("data", {}))
+
+
+def figure_specs(notebook) -> list[dict]:
+    """The plotly JSON (data and layout) of every figure the notebook displayed (jzreport.figures)."""
+    from .figures import FIGURE_MIME
+
+    return [o["data"][FIGURE_MIME]["figure"] for o in outputs(notebook) if FIGURE_MIME in o.get("data", {})]
+
+
+def figures(notebook) -> dict[str, list[dict]]:
+    """plot id (as on the web page) -> the traces of every figure the notebook displayed."""
+    from .figures import FIGURE_MIME
+
+    return {
+        f"plotly-{o['data'][FIGURE_MIME]['label']}": o["data"][FIGURE_MIME]["figure"]["data"]
+        for o in outputs(notebook)
+        if FIGURE_MIME in o.get("data", {})
+    }

@@ -1,0 +1,116 @@
+"""What the tests share besides fixtures: the repository layout, the built HTML book and small parsers for it."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from jzreport import edition, paths, published
+from jzreport.published import table_rows
+
+ROOT = paths.ROOT
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for people to look at
+EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a computed number in a chapter's prose
+HTML_DIR = paths.BUILD_DIR / "html"
+CHAPTER_DIR = paths.BOOK_DIR / "chapters"
+SOURCE_TEXT = paths.SOURCE_TEXT  # the edition's report text (the same setting as the build: JZREPORT_EDITION)
+EDITION = edition.current()  # the edition built: its year, previous year, title and file names
+TOOLS = ROOT / "tests" / "tools" / "node_modules"  # the outside judges from npm (tests/tools/package.json)
+
+__all__ = [
+    "ARTIFACTS",
+    "CHAPTER_DIR",
+    "EVAL_NAME",
+    "HTML_DIR",
+    "ROOT",
+    "SOURCE_TEXT",
+    "TOOLS",
+    "all_pages",
+    "chapter_pages",
+    "find_figure",
+    "find_table",
+    "free_port",
+    "plotly_figures",
+    "soup_of",
+    "table_rows",
+]
+
+
+@cache
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def all_pages() -> list[Path]:
+    return sorted(p for p in HTML_DIR.rglob("*.html") if "_static" not in p.parts)
+
+
+def chapter_pages() -> list[Path]:
+    return sorted((HTML_DIR / "chapters").glob("*.html"))
+
+
+def find_table(label: str):
+    """(page, <table>) of the table whose anchor is `label`, searched over all chapter pages."""
+    for page in chapter_pages():
+        table = soup_of(page).find("table", id=label)
+        if table is not None:
+            return page, table
+    raise AssertionError(f"no table with id {label!r} in the built HTML")
+
+
+def plotly_figures(page: Path) -> dict[str, list[dict]]:
+    """plot id -> the figure's trace list, read from the data beside its static image."""
+    return published.figures(soup_of(page))
+
+
+def find_figure(label: str) -> list[dict]:
+    for page in chapter_pages():
+        figures = plotly_figures(page)
+        if f"plotly-{label}" in figures:
+            return figures[f"plotly-{label}"]
+    raise AssertionError(f"no plotly figure {label!r} in the built HTML")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def copy_repository(folder: Path, *, with_caches: bool = True) -> Path:
+    """The repository's files (git's list, as they are in the working tree) copied into `folder`, with this
+    build's execution cache and static images, so that a build of the copy runs only what its changes need."""
+    import shutil
+
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    if with_caches:
+        work = Path("book") / "_build" / "work" / "_build"
+        for part in (work / ".jupyter_cache", Path("book") / "_build" / "figure-images"):
+            if (ROOT / part).exists():
+                shutil.copytree(ROOT / part, folder / part, ignore=shutil.ignore_patterns("renderer.pid"))
+    return folder
+
+
+def build_copy(folder: Path, target: str = "html", **env) -> subprocess.CompletedProcess:
+    """Build a copy of the repository (its own jzreport, data and book) as `make` does."""
+    import os
+    import sys
+
+    # the copy's own data and build state; the edition stays the one the tests read (JZREPORT_EDITION)
+    skipped = {"JZREPORT_DATA_DIR", "JZREPORT_NOTEBOOK", "JZREPORT_NOTEBOOKS_READY", "SOURCE_DATE_EPOCH"}
+    environment = {k: v for k, v in os.environ.items() if k not in skipped}
+    environment.update(PYTHONPATH=str(folder / "scripts"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "jzreport.build", target], cwd=folder, env=environment, capture_output=True, text=True
+    )
