@@ -1,6 +1,13 @@
 """Measure build times and page weights; print them and write them to benchmark/results.json.
 
     .venv/bin/python scripts/benchmark.py [--skip-builds] [--only-preview] [--no-lighthouse]
+    .venv/bin/python scripts/benchmark.py --side-by-side [--baseline REV] [--runs N]
+
+--side-by-side compares this working tree with a baseline commit (by default the last commit before the
+round that made the build and the tests faster), on this machine, one after the other: a clean `make html`
+(median of N runs, book/_build removed before each), a rebuild after a prose-only edit (median of N), and
+`make test` once the book is built (the whole suite, as CI runs it). The baseline is a git worktree with its
+own virtual environment (its requirements), made once under /tmp. Written to benchmark/side-by-side.json.
 
 Build times (on this machine): clean `make html`; rebuild after a prose-only edit; rebuild after one CSV
 edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). Live preview
@@ -25,14 +32,17 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from statistics import median
+
+from jzreport import edition, paths
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 PY = sys.executable
 HTML = ROOT / "book" / "_build" / "html"
 RESULTS = ROOT / "benchmark" / "results.json"
 PROSE_EDIT = ROOT / "book" / "chapters" / "08-challenges.md"
-DATA = ROOT / "data" / "2025"
+DATA = paths.DATA_DIR  # the edition measured (JZREPORT_EDITION)
+PREVIOUS_YEAR = edition.current().previous_year
 CSV_EDIT = DATA / "fitness_tests.csv"
 
 
@@ -70,7 +80,9 @@ def measure_builds() -> dict:
     original_csv = CSV_EDIT.read_bytes()
     descriptor = (DATA / "datapackage.json").read_bytes()
     try:
-        CSV_EDIT.write_text(original_csv.decode("utf-8").replace("2024,390,", "2024,391,"), encoding="utf-8")
+        CSV_EDIT.write_text(
+            original_csv.decode("utf-8").replace(f"{PREVIOUS_YEAR},390,", f"{PREVIOUS_YEAR},391,"), encoding="utf-8"
+        )
         subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
         seconds, output = run(["make", "html"], "rebuild after one CSV edit (fitness_tests.csv)")
     finally:
@@ -132,7 +144,9 @@ def measure_preview() -> dict:
         PROSE_EDIT.write_text(original, encoding="utf-8")
         time.sleep(4)
         assert "<p>391</p>" not in _served(data_page)
-        CSV_EDIT.write_text(original_csv.decode("utf-8").replace("2024,390,", "2024,391,"), encoding="utf-8")
+        CSV_EDIT.write_text(
+            original_csv.decode("utf-8").replace(f"{PREVIOUS_YEAR},390,", f"{PREVIOUS_YEAR},391,"), encoding="utf-8"
+        )
         subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
         results["preview_csv_edit_s"] = round(_seconds_until(data_page, "<p>391</p>", 300), 1)
     finally:
@@ -198,7 +212,7 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
             sizes = []
-            page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+            page.on("requestfinished", lambda request, sizes=sizes: sizes.append(request.sizes()["responseBodySize"]))
             page.goto(f"{base}/{page_path}", wait_until="networkidle")
             rows.append({"page": page_path, "requests": len(sizes), "gzip_bytes": sum(sizes)})
             context.close()
@@ -211,12 +225,109 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
     return rows
 
 
+BASELINE = "515b3f8"  # main before the round that made builds and tests faster (issue [D])
+SIDE_BY_SIDE = ROOT / "benchmark" / "side-by-side.json"
+
+
+def _timed(command: list[str], cwd: Path, check: bool = True) -> float:
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        failure = f"{' '.join(command)} failed in {cwd}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        if check:
+            sys.exit(failure)
+        print(failure, flush=True)
+    return time.monotonic() - started
+
+
+def baseline_tree(revision: str) -> Path:
+    """A worktree of `revision` with its own environment and test tools, ready to build and test."""
+    tree = Path(tempfile.gettempdir()) / f"jzreport-baseline-{revision}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--force", "--detach", str(tree), revision], cwd=ROOT, check=True)
+    print(f"--> baseline {revision} in {tree}: environment and book", flush=True)
+    _timed(["make", "book"], tree)  # its setup, tools and a first build (not measured)
+    return tree
+
+
+def _prose_edit(tree: Path) -> float:
+    chapter = tree / "book" / "chapters" / "08-challenges.md"
+    original = chapter.read_text(encoding="utf-8")
+    try:
+        chapter.write_text(original.replace("总结成绩的同时", "总结成绩的同时 ", 1), encoding="utf-8")
+        return _timed(["make", "html"], tree)
+    finally:
+        chapter.write_text(original, encoding="utf-8")
+        _timed(["make", "html"], tree)
+
+
+def measure_tree(tree: Path, runs: int) -> dict:
+    """Clean `make html` and the prose-only rebuild (medians of `runs`), then `make test` with the book built."""
+    clean = []
+    for run in range(runs):
+        shutil.rmtree(tree / "book" / "_build", ignore_errors=True)
+        clean.append(_timed(["make", "html"], tree))
+        print(f"    clean make html {run + 1}/{runs}: {clean[-1]:.1f} s", flush=True)
+    prose = [_prose_edit(tree) for _ in range(runs)]
+    print(f"    prose-only rebuilds: {', '.join(f'{s:.1f}' for s in prose)} s", flush=True)
+    _timed(["make", "pdf"], tree)  # the book complete, as `make test` expects it
+    test = _timed(["make", "test"], tree, check=False)  # a failing test is reported, and still timed
+    print(f"    make test (book built): {test:.0f} s", flush=True)
+    return {
+        "clean_html_runs_s": [round(s, 1) for s in clean],
+        "clean_html_s": round(median(clean), 1),
+        "prose_edit_runs_s": [round(s, 1) for s in prose],
+        "prose_edit_s": round(median(prose), 1),
+        "make_test_s": round(test),
+    }
+
+
+def side_by_side(revision: str, runs: int) -> dict:
+    tree = baseline_tree(revision)
+    print(f"--> baseline {revision}", flush=True)
+    before = measure_tree(tree, runs)
+    print("--> this working tree", flush=True)
+    _timed(["make", "book"], ROOT)
+    after = measure_tree(ROOT, runs)
+    results = {
+        "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
+        "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "baseline": revision,
+        "baseline_results": before,
+        "results": after,
+        "clean_html_speedup": round(before["clean_html_s"] / after["clean_html_s"], 2),
+        "make_test_speedup": round(before["make_test_s"] / after["make_test_s"], 2),
+        "prose_edit_share_of_clean": round(after["prose_edit_s"] / after["clean_html_s"], 2),
+    }
+    SIDE_BY_SIDE.parent.mkdir(exist_ok=True)
+    SIDE_BY_SIDE.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\n{'':32s} {'baseline ' + revision:>18s} {'now':>10s}")
+    for key, label in [
+        ("clean_html_s", "clean make html (median, s)"),
+        ("prose_edit_s", "prose-only rebuild (median, s)"),
+        ("make_test_s", "make test, book built (s)"),
+    ]:
+        print(f"  {label:30s} {before[key]:>18} {after[key]:>10}")
+    print(
+        f"  clean build {results['clean_html_speedup']}x faster, make test {results['make_test_speedup']}x faster; "
+        f"a prose-only rebuild takes {results['prose_edit_share_of_clean']:.0%} of a clean build"
+    )
+    print(f"  written to {SIDE_BY_SIDE.relative_to(ROOT)}")
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Measure build times and page weights.")
     parser.add_argument("--skip-builds", action="store_true", help="only measure the pages of the current build")
     parser.add_argument("--only-preview", action="store_true", help="only measure the live preview (make serve)")
     parser.add_argument("--no-lighthouse", action="store_true", help="page weights without Lighthouse scores")
+    parser.add_argument("--side-by-side", action="store_true", help="build and test times against --baseline")
+    parser.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each build measurement (median)")
     args = parser.parse_args()
+    if args.side_by_side:
+        side_by_side(args.baseline, args.runs)
+        return 0
     results = {
         "machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -5,55 +5,66 @@
   a failing code cell names the chapter file and the line of the failing statement. The published book
   stays as it was.
 - `make serve` (python -m jzreport.preview): a saved prose edit appears in the open page by itself.
-The chapter edited is restored afterwards, whatever happens.
+Each test works on its own copy of the repository (with the published book and the caches of this build), so
+that its edits and builds never meet the other tests' files.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
-from tests.helpers import ARTIFACTS, CHAPTER_DIR, HTML_DIR, ROOT, free_port
+import pytest
 
-CHAPTER = CHAPTER_DIR / "08-challenges.md"
+from tests.helpers import ARTIFACTS, HTML_DIR, build_copy, copy_repository, free_port
+
+CHAPTER = Path("book") / "chapters" / "08-challenges.md"
 ANCHOR = "总结成绩的同时，我们也清醒地认识到"
 
 
-def _published_digest() -> str:
+@pytest.fixture
+def repo(tmp_path, html_dir) -> Path:
+    """A copy of the repository with this build's published book and caches."""
+    copy = copy_repository(tmp_path / "repo")
+    shutil.copytree(HTML_DIR, copy / "book" / "_build" / "html")
+    return copy
+
+
+def _published_digest(repo: Path) -> str:
+    published = repo / "book" / "_build" / "html"
     digest = hashlib.sha256()
-    for path in sorted(HTML_DIR.rglob("*")):
+    for path in sorted(published.rglob("*")):
         if path.is_file():
-            digest.update(path.relative_to(HTML_DIR).as_posix().encode() + path.read_bytes())
+            digest.update(path.relative_to(published).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 @contextmanager
-def edited_chapter(insert: str):
-    """CHAPTER with `insert` put before ANCHOR; yields the 1-based line where the insert starts."""
-    original = CHAPTER.read_bytes()
+def edited_chapter(repo: Path, insert: str):
+    """The copy's chapter with `insert` put before ANCHOR; yields the 1-based line where the insert starts."""
+    chapter = repo / CHAPTER
+    original = chapter.read_bytes()
     text = original.decode("utf-8")
     assert ANCHOR in text
-    CHAPTER.write_text(text.replace(ANCHOR, insert + ANCHOR, 1), encoding="utf-8")
+    chapter.write_text(text.replace(ANCHOR, insert + ANCHOR, 1), encoding="utf-8")
     try:
         yield text[: text.index(ANCHOR)].count("\n") + 1
     finally:
-        CHAPTER.write_bytes(original)
+        chapter.write_bytes(original)
 
 
-def build_html() -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jzreport.build", "html"], cwd=ROOT, capture_output=True, text=True)
-
-
-def test_broken_reference_and_unknown_number_fail_every_build(html_dir):
-    published = _published_digest()
-    with edited_chapter("编辑测试 {eval}`no_such_number` 元，见 {ref}`sec-no-such-section`。\n\n") as line:
+def test_broken_reference_and_unknown_number_fail_every_build(repo):
+    published = _published_digest(repo)
+    with edited_chapter(repo, "编辑测试 {eval}`no_such_number` 元，见 {ref}`sec-no-such-section`。\n\n") as line:
         for attempt in (1, 2):
-            result = build_html()
+            result = build_copy(repo)
             assert result.returncode != 0, f"build {attempt} must fail"
             where = f"book/chapters/08-challenges.md:{line}: "
             messages = [m for m in result.stderr.splitlines() if where in m]
@@ -65,27 +76,28 @@ def test_broken_reference_and_unknown_number_fail_every_build(html_dir):
             )
             assert "已发布的书未改动" in result.stderr and "book/_build/logs/html.log" in result.stderr
             assert len(result.stderr.splitlines()) < 10, "the problems, not the log"
-    assert _published_digest() == published
+    assert _published_digest(repo) == published
 
 
-def test_failing_code_cell_names_the_chapter_line(html_dir):
-    published = _published_digest()
+def test_failing_code_cell_names_the_chapter_line(repo):
+    published = _published_digest(repo)
     cell = "```{code-cell} ipython3\nrate = 1\nshare = rate / no_such_variable\n```\n\n"
-    with edited_chapter(cell) as line:
-        result = build_html()
+    with edited_chapter(repo, cell) as line:
+        result = build_copy(repo)
     assert result.returncode != 0
     assert f"book/chapters/08-challenges.md:{line + 2}: 本章代码运行出错" in result.stderr, result.stderr
     assert "NameError: name 'no_such_variable' is not defined" in result.stderr
     assert len(result.stderr.splitlines()) < 8
-    assert _published_digest() == published
+    assert _published_digest(repo) == published
 
 
-def test_live_preview_shows_a_saved_edit(html_dir, browser):
-    published = _published_digest()
+def test_live_preview_shows_a_saved_edit(repo, browser):
+    published = _published_digest(repo)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jzreport.preview", "--port", str(port)],
-        cwd=ROOT,
+        cwd=repo,
+        env={**os.environ, "PYTHONPATH": str(repo / "scripts")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -103,7 +115,7 @@ def test_live_preview_shows_a_saved_edit(html_dir, browser):
             assert time.monotonic() < deadline, "the preview did not build"
             time.sleep(1)
         page.wait_for_timeout(1500)  # the page's reload script connects
-        with edited_chapter("预览测试：这句话是刚刚保存的。"):
+        with edited_chapter(repo, "预览测试：这句话是刚刚保存的。"):
             page.wait_for_function(
                 "() => document.body.innerText.includes('预览测试：这句话是刚刚保存的。')", timeout=60_000
             )
@@ -114,4 +126,4 @@ def test_live_preview_shows_a_saved_edit(html_dir, browser):
         page.close()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    assert _published_digest() == published, "the preview never touches the published book"
+    assert _published_digest(repo) == published, "the preview never touches the published book"

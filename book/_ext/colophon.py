@@ -27,7 +27,6 @@ PACKAGES = [
     "plotly",
     "kaleido",
     "frictionless",
-    "jieba",
     "nbclient",
     "ipykernel",
 ]

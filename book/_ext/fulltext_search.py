@@ -89,10 +89,21 @@ def _write_fulltext(app, exception) -> None:
 
 
 def _no_sphinx_index(app) -> None:
-    """Sphinx's own search index (searchindex.js, jieba's segments) is read by no page of this book: not built.
-    It was about 3 s of every clean build."""
-    if hasattr(app.builder, "search"):
-        app.builder.search = False
+    """Sphinx's own search index (searchindex.js, jieba's segments) is read by no page of this book: not built
+    (it was about 3 s of every clean build). The search page is still written: its template is the book's."""
+    builder = app.builder
+    if builder.format != "html" or not getattr(builder, "search", False):
+        return
+    prepare_writing = builder.prepare_writing
+
+    def prepare_writing_without_index(docnames) -> None:
+        builder.search = False  # no IndexBuilder: pages are not fed to an index, and none is dumped
+        try:
+            prepare_writing(docnames)
+        finally:
+            builder.search = True  # the search page is generated with the other additional pages
+
+    builder.prepare_writing = prepare_writing_without_index
 
 
 def setup(app):

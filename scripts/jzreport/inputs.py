@@ -27,7 +27,7 @@ from . import paths
 NOTEBOOK_ENV = "JZREPORT_NOTEBOOK"
 
 
-class UndeclaredInput(Exception):
+class UndeclaredInputError(Exception):
     """A chapter read a data file that its front matter does not declare."""
 
 
@@ -63,7 +63,7 @@ def check_declared(name: str) -> None:
     if notebook is None or name in declared(notebook):
         return
     where = notebook.relative_to(paths.ROOT) if notebook.is_relative_to(paths.ROOT) else notebook
-    raise UndeclaredInput(
+    raise UndeclaredInputError(
         f"{where}: 读取了未声明的数据文件 {name}（{name}.csv）。请在本章开头的 jzreport: data: 列表中加入它 "
         f"(the chapter reads the data file {name!r}, which its front matter does not declare under jzreport: data:)"
     )

@@ -7,6 +7,8 @@ Also: reading what an executed notebook glued and displayed.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from . import inputs
@@ -26,6 +28,7 @@ def execute(path: Path, notebook=None, *, timeout: int = TIMEOUT_S, kernel_log=N
     executed notebook. A failing cell raises nbclient's CellExecutionError, which names it. The kernel's own
     messages on stderr go to `kernel_log` (an open file), if given."""
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     path = Path(path)
     notebook = read(path) if notebook is None else notebook
@@ -34,17 +37,25 @@ def execute(path: Path, notebook=None, *, timeout: int = TIMEOUT_S, kernel_log=N
         kernel["stderr"] = kernel_log
     # record_timing=False: no timing metadata in the cells, which the execution cache hashes (myst-nb would
     # not recognise the notebook it executes)
-    # The kernel keeps no input history (an sqlite database in the home folder, shared by parallel kernels).
+    # The kernel talks over unix sockets (IPC) in a folder of its own, not TCP ports: kernels started at the same
+    # moment by several builds or tests cannot race for a port (a lost race left a kernel that "didn't respond
+    # in 60 seconds"). It keeps no input history (an sqlite database in the home folder, shared by kernels).
+    sockets = tempfile.mkdtemp(prefix="jzreport-kernel-")
     client = NotebookClient(
         notebook,
         timeout=timeout,
+        startup_timeout=timeout,
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
         extra_arguments=["--HistoryManager.enabled=False"],
+        config=Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}}),
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute(**kernel)
+    try:
+        client.execute(**kernel)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     return notebook
 
 

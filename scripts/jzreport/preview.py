@@ -50,10 +50,6 @@ def write_sphinx_conf() -> Path:
     )
     config = {key: _absolute(value) if key in _PATH_SETTINGS else value for key, value in config.items()}
     config["nb_execution_cache_path"] = str(build.JB_BUILD_DIR / ".jupyter_cache")
-    # Rebuild time: the Chinese search index (jieba) adds about a second to every rebuild. The preview is
-    # for reading what one edits; its search box splits words the English way. The published book's
-    # search is built with jieba as always.
-    config["html_search_language"] = "en"
     lines = [
         "# Written by jzreport.preview from _config.yml: do not edit.",
         "import sys",
