@@ -157,6 +157,15 @@ def _number(value: Calc | float | None) -> float | None:
 _QUALIFIER_MARK = {"at_least": "余/以上", "about": "约", "exact": ""}
 
 
+def _verdict_counts(checks) -> dict[str, int]:
+    """Checks per verdict; consistent verdicts that rest on an identification are also counted apart."""
+    counts = {CONSISTENT: 0, INCONSISTENT: 0, NOT_DERIVABLE: 0, ASSUMED_SAME: 0}
+    for check in checks:
+        counts[check.verdict.status] += 1
+        counts[ASSUMED_SAME] += check.verdict.note == ASSUMED_SAME
+    return counts
+
+
 class AuditLedger:
     """Collects the audit's checks, grouped, and remembers which stated facts were checked."""
 
@@ -282,13 +291,13 @@ class AuditLedger:
 
     def group_summary(self, group: str) -> dict[str, object]:
         """One row of the overview: the group, then its checks per verdict (consistent by identification apart)."""
-        checks = [check for g, check in self.checks if g == group]
+        counts = _verdict_counts(check for g, check in self.checks if g == group)
         return {
             "类别": group,
-            CONSISTENT: sum(check.verdict.status == CONSISTENT for check in checks),
-            f"其中{ASSUMED_SAME}": sum(check.verdict.note == ASSUMED_SAME for check in checks),
-            INCONSISTENT: sum(check.verdict.status == INCONSISTENT for check in checks),
-            NOT_DERIVABLE: sum(check.verdict.status == NOT_DERIVABLE for check in checks),
+            CONSISTENT: counts[CONSISTENT],
+            f"其中{ASSUMED_SAME}": counts[ASSUMED_SAME],
+            INCONSISTENT: counts[INCONSISTENT],
+            NOT_DERIVABLE: counts[NOT_DERIVABLE],
         }
 
     def numbered(self) -> list[tuple[str, str, Check]]:
@@ -300,10 +309,10 @@ class AuditLedger:
             numbered.append((f"A{groups.index(group) + 1}-{found[group]:02d}", group, check))
         return numbered
 
-    def records(self, sha256_of_file) -> list[dict]:
+    def records(self, data_file) -> list[dict]:
         """The audit as data, one record per check (published as CSV and JSON): an id, where the claim is,
         the claim, the stated and recomputed values, the verdict, its explanation, and the data files read
-        by the check's group with their sha256 (`sha256_of_file(name)`)."""
+        by the check's group (`data_file(name)`: {"file": its path in the data package, "sha256": ...})."""
         return [
             {
                 "id": number,
@@ -316,9 +325,7 @@ class AuditLedger:
                 "status": check.verdict.status,
                 "explanation": check.explanation,
                 "key": check.key,
-                "data_files": [
-                    {"file": f"{name}.csv", "sha256": sha256_of_file(name)} for name in self.group_files.get(group, [])
-                ],
+                "data_files": [data_file(name) for name in self.group_files.get(group, [])],
             }
             for number, group, check in self.numbered()
         ]
@@ -328,8 +335,4 @@ class AuditLedger:
 
     def summary(self) -> dict[str, int]:
         """Checks per verdict; consistent verdicts that rest on an identification are also counted apart."""
-        counts = {CONSISTENT: 0, INCONSISTENT: 0, NOT_DERIVABLE: 0, ASSUMED_SAME: 0}
-        for _, check in self.checks:
-            counts[check.verdict.status] += 1
-            counts[ASSUMED_SAME] += check.verdict.note == ASSUMED_SAME
-        return counts
+        return _verdict_counts(check for _, check in self.checks)

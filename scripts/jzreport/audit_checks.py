@@ -48,18 +48,9 @@ def not_in_table_1(names: list[str]) -> list[str]:
     return [name for name in names if name not in listed]
 
 
-def totals(audit: AuditLedger, facts: dict) -> None:
-    """Totals against the sum of their parts."""
-    enrolment = load_table("enrolment_by_major")
-    teachers = load_table("teacher_composition").set_index("indicator")
-    fitness = load_table("fitness_tests").set_index("year")
-    training = load_table("teacher_training")
-    internships = load_table("internship_units")
-    apprentices = load_table("apprenticeship_training")
-    batches = load_table("certification_batches")
-    budget = load_table("budget").set_index("item")["amount_wan_yuan"]
-    majors = load_table("majors")
-
+def _students_and_majors_listed(audit: AuditLedger, facts: dict) -> None:
+    """Table 2's totals, and whether it lists every major of table 1."""
+    enrolment, majors = load_table("enrolment_by_major"), load_table("majors")
     audit.fact(
         TOTALS, "enrolled_students", total(enrolment["total"]), "全日制在校生人数", "表 2 各专业在校生人数之和。"
     )
@@ -85,6 +76,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         + (f"（其中 {len(joint_missing)} 个是联合办学专业）" if joint_missing else "")
         + "。名称写法不同的见名称核查。",
     )
+
+
+def _teacher_groups(audit: AuditLedger, facts: dict) -> None:
+    """Table 3: the four kinds of teacher against the full-time teachers."""
+    teachers = load_table("teacher_composition").set_index("indicator")
     teacher_groups = ["专业课教师", "文化课教师", "思政课教师", "体育课教师"]
     audit.value(
         TOTALS,
@@ -95,6 +91,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         "、".join(teacher_groups) + "之和；原表未说明四类是否涵盖全部专职教师。",
         key="teacher_groups_sum",
     )
+
+
+def _fitness_grades(audit: AuditLedger, facts: dict) -> None:
+    """Table 7: the graded students against the students tested, each year."""
+    fitness = load_table("fitness_tests").set_index("year")
     for year, row in fitness.iterrows():
         audit.value(
             TOTALS,
@@ -105,6 +106,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
             "原表未列不及格人数。",
             key="fitness_sum",
         )
+
+
+def _teacher_training(audit: AuditLedger, facts: dict) -> None:
+    """Table 9: each breakdown's total against its parts."""
+    training = load_table("teacher_training")
     for key, breakdown in [
         ("teacher_training_by_hours_total", "按学时划分"),
         ("teacher_training_by_level_total", "按层次划分"),
@@ -122,10 +128,20 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         "参加培训的教师人数",
         "表 9 按学时划分的分项之和。",
     )
+
+
+def _internships(audit: AuditLedger, facts: dict) -> None:
+    """Table 6: positions and units."""
+    internships = load_table("internship_units")
     audit.fact(
         TOTALS, "internship_positions", total(internships["positions"]), "实习岗位总数", "表 6 各单位岗位数之和。"
     )
     audit.fact(TOTALS, "internship_units_count", count(internships["company"]), "实习单位数", "表 6 的行数。")
+
+
+def _apprenticeships(audit: AuditLedger, facts: dict) -> None:
+    """Table 10: trainees and course hours."""
+    apprentices = load_table("apprenticeship_training")
     for key in ["apprentice_total_table10", "apprentice_total_3_2"]:
         audit.fact(TOTALS, key, total(apprentices["trainees"]), "新型学徒制培训人数合计", "表 10 各工种人数之和。")
     audit.fact(
@@ -145,6 +161,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         "表 10 “合计”总课时等于各工种课时之和",
         f"表 10：{hours}；原报告未说明各工种是否共用同一课时安排。",
     )
+
+
+def _certification(audit: AuditLedger, facts: dict) -> None:
+    """Table 11: attendances, batches and trades."""
+    batches = load_table("certification_batches")
     for key in [
         "certification_total_table11",
         "certification_total_3_3a",
@@ -165,6 +186,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
             "表 11 中出现的工种，按本书名称登记（name_mentions.csv）归并写法不同的同一工种。",
             assumptions=identified,
         )
+
+
+def _money(audit: AuditLedger, facts: dict) -> None:
+    """The union's subsidy and the budget (7.3): totals against their parts."""
+    budget = load_table("budget").set_index("item")["amount_wan_yuan"]
     audit.fact(
         TOTALS,
         "union_subsidy_total",
@@ -196,6 +222,10 @@ def totals(audit: AuditLedger, facts: dict) -> None:
     audit.value(
         TOTALS, "基本支出与项目支出之和等于办学经费总收入", "7.3", budget["办学经费总收入"], total(budget[budget_parts])
     )
+
+
+def _party_training(audit: AuditLedger, facts: dict) -> None:
+    """Table 16's cadres sent to training against the prose's two counts."""
     party_out = load_table("party_building").set_index("item").loc["校外提升"]
     audit.value(
         TOTALS,
@@ -210,6 +240,11 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         ],
     )
     audit.used.update(["party_secretaries_trained", "middle_cadres_trained"])
+
+
+def _majors_counted(audit: AuditLedger, facts: dict) -> None:
+    """The number of majors, as the prose and table 1 give it."""
+    majors = load_table("majors")
     audit.value(
         TOTALS,
         "三年制与五年制专业数之和等于开设专业数",
@@ -229,6 +264,27 @@ def totals(audit: AuditLedger, facts: dict) -> None:
         "与辽宁铁道职业技术学院联合办学的专业数",
         "表 1 备注为联合办学的专业。" + (f"6.5 另写的 {'、'.join(outside)} 不在表 1 中。" if outside else ""),
     )
+
+
+# In this order: a check's id (A1-1, A1-2, ...) is its place in the group.
+_TOTALS_BY_TOPIC = (
+    _students_and_majors_listed,
+    _teacher_groups,
+    _fitness_grades,
+    _teacher_training,
+    _internships,
+    _apprenticeships,
+    _certification,
+    _money,
+    _party_training,
+    _majors_counted,
+)
+
+
+def totals(audit: AuditLedger, facts: dict) -> None:
+    """Totals against the sum of their parts, topic by topic."""
+    for topic in _TOTALS_BY_TOPIC:
+        topic(audit, facts)
 
 
 def rates(audit: AuditLedger, facts: dict) -> None:
@@ -497,9 +553,11 @@ def publish(folder) -> list:
     import json
     from pathlib import Path
 
-    from .data import recorded_sha256
+    from . import data
 
-    records = build_ledger().records(recorded_sha256)
+    records = build_ledger().records(
+        lambda name: {"file": data.resource(name)["path"], "sha256": data.recorded_sha256(name)}
+    )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     as_json, as_csv = folder / "audit.json", folder / "audit.csv"
