@@ -128,13 +128,14 @@ def plan(build_dir: str) -> list[Path]:
     state_path = build / ".notebook-inputs.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     cached = _CachedSources(build)
+    empty = not cache.list_cache_records()  # a clean build: nothing to look up
     changed, to_execute = [], []
     for notebook in notebooks():
         name = notebook.relative_to(paths.BOOK_DIR).as_posix()
         digest = notebook_digest(notebook)
         if state.get(name) == digest and cached.unchanged(name, notebook):
             continue
-        record = _cached_record(cache, notebook)
+        record = None if empty else _cached_record(cache, notebook)
         if state.get(name) != digest:
             if record is not None:
                 cache.remove_cache(record.pk)
