@@ -2,9 +2,9 @@
 
     python -m jzreport.build html|pdf
 
-1. validate the data package (stop on the first invalid file, before any notebook runs);
-2. re-execute the notebooks whose data or shared code changed (see cache_guard), while Sphinx starts up;
-   meanwhile the figures' static images are made (static_images);
+1. while Sphinx starts up: validate the data package (stop on the first invalid file, before any notebook
+   runs), then re-execute the notebooks whose data or shared code changed (see cache_guard); Sphinx waits;
+   the figures' static images are made meanwhile (static_images);
 3. build with jupyter-book into a work folder (book/_build/work, kept between builds: the HTML and
    PDF builds share its execution cache). Every warning is an error (a broken reference, an unknown
    {eval} name, a failing cell): the build goes on to find them all, then fails, printing one line per
@@ -200,20 +200,19 @@ def validate_data() -> None:
 
 
 def prepare_and_build(builder: str, image_format: str) -> None:
-    """Validate the data (invalid data stop the build before anything changes), then build with jupyter-book
-    while the notebooks that changed execute: Sphinx starts up meanwhile and reads no page before they are
-    done; then, while Sphinx reads and writes, the build's one kaleido session makes the figures' static
-    images (jzreport.static_images)."""
-    validate_data()
-    to_execute = cache_guard.plan(str(JB_BUILD_DIR))  # before Sphinx starts: it may mark chapters to re-read
+    """Build with jupyter-book while the book is prepared: while Sphinx starts up, the data are validated
+    (invalid data stop the build before any notebook runs or anything changes) and the notebooks that changed
+    execute; Sphinx looks at no page before that is done (book/_ext/notebook_execution.py). Then, while Sphinx
+    reads and writes, the build's one kaleido session makes the figures' static images (static_images)."""
+    cache_guard.forget_pages_if_extensions_changed(str(JB_BUILD_DIR))  # before Sphinx loads its saved pages
     with static_images.BackgroundRenderer(image_format) as renderer:
 
-        def execute_then_draw() -> None:
-            cache_guard.execute(str(JB_BUILD_DIR), to_execute)
-            renderer.add(cache_guard.cached_figures(str(JB_BUILD_DIR)))
-            renderer.finish_queue()
+        def validate_execute_draw() -> None:
+            validate_data()
+            cache_guard.execute(str(JB_BUILD_DIR), cache_guard.plan(str(JB_BUILD_DIR)))
+            renderer.start(cache_guard.cached_figures(str(JB_BUILD_DIR)))
 
-        jupyter_book(builder, while_starting=execute_then_draw)
+        jupyter_book(builder, while_starting=validate_execute_draw)
 
 
 def build_html() -> None:

@@ -117,11 +117,23 @@ class _CachedSources:
         self.path.write_text(json.dumps(self.stamps, indent=1, sort_keys=True) + "\n")
 
 
+def forget_pages_if_extensions_changed(build_dir: str) -> None:
+    """A change to the book's Sphinx extensions changes every page without changing any source: drop Sphinx's
+    saved pages (doctrees), before Sphinx starts, so that it reads every page again."""
+    build = Path(build_dir)
+    build.mkdir(parents=True, exist_ok=True)
+    stamp = build / ".extensions-digest"
+    if not stamp.exists() or stamp.read_text() != extensions_digest():
+        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        stamp.write_text(extensions_digest())
+        print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
+
+
 def plan(build_dir: str) -> list[Path]:
     """Bring the cache under `build_dir` (a jupyter-book `_build` folder) up to date with the inputs, before
-    Sphinx starts: drop the executions whose data or shared code changed (and touch those chapters, so that
-    Sphinx re-reads them), and return the notebooks to execute: those, and those whose code has no execution
-    in the cache (a new chapter, an edited cell, a first build)."""
+    Sphinx looks for changed pages: drop the executions whose data or shared code changed (and touch those
+    chapters, so that Sphinx re-reads them), and return the notebooks to execute: those, and those whose code
+    has no execution in the cache (a new chapter, an edited cell, a first build)."""
     build = Path(build_dir)
     build.mkdir(parents=True, exist_ok=True)
     cache = _cache(build / ".jupyter_cache")
@@ -147,10 +159,6 @@ def plan(build_dir: str) -> list[Path]:
         if record is None:
             to_execute.append(notebook)
     cached.save()
-    if state.get("_ext") != extensions_digest():
-        shutil.rmtree(build / ".doctrees", ignore_errors=True)
-        state["_ext"] = extensions_digest()
-        print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
     if changed:
         print(f"==> 数据或共享代码已改变 (inputs changed): {', '.join(n.stem for n in changed)}")
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
@@ -170,7 +178,8 @@ def execute(build_dir: str, notebooks_to_execute: list[Path]) -> None:
 
 
 def main(build_dir: str) -> int:
-    """Refresh the cache under `build_dir`: plan, then execute."""
+    """Refresh the cache under `build_dir` before a build: extensions, plan, execute."""
+    forget_pages_if_extensions_changed(build_dir)
     execute(build_dir, plan(build_dir))
     return 0
 

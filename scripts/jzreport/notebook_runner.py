@@ -40,6 +40,7 @@ def execute(path: Path, notebook=None, *, timeout: int = TIMEOUT_S, kernel_log=N
     # The kernel talks over unix sockets (IPC) in a folder of its own, not TCP ports: kernels started at the same
     # moment by several builds or tests cannot race for a port (a lost race left a kernel that "didn't respond
     # in 60 seconds"). It keeps no input history (an sqlite database in the home folder, shared by kernels).
+    # Once the last cell has run, the kernel is stopped at once: a graceful shutdown sometimes waited 3 s for it.
     sockets = tempfile.mkdtemp(prefix="jzreport-kernel-")
     client = NotebookClient(
         notebook,
@@ -48,6 +49,7 @@ def execute(path: Path, notebook=None, *, timeout: int = TIMEOUT_S, kernel_log=N
         kernel_name="python3",
         allow_errors=False,
         record_timing=False,
+        shutdown_kernel="immediate",
         extra_arguments=["--HistoryManager.enabled=False"],
         config=Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets, "kernel")}}),
         resources={"metadata": {"path": str(path.parent)}},

@@ -1,9 +1,10 @@
 """Static images of the book's figures, made by kaleido with Debian's chromium: SVG for the web page (shown at
 once, before any script), PDF for the printed book.
 
-The build makes them, not the notebooks, in one kaleido session (one browser) per build: `BackgroundRenderer`
-starts `python -m jzreport.static_images svg|pdf`, which starts its browser while the notebooks execute; once
-they have, it gets every figure of the book and works on the core that Sphinx (one process) leaves idle. Every image is cached on disk by the figure's content (its plotly JSON, the format, font and size), so
+The build makes them, not the notebooks, in one kaleido session (one browser) per build: once the notebooks
+have executed, `BackgroundRenderer` starts `python -m jzreport.static_images svg|pdf` with every figure of the
+book; it works on the core that Sphinx (one process) leaves idle while it reads the pages, and Sphinx needs
+the images only when it writes them. Every image is cached on disk by the figure's content (its plotly JSON, the format, font and size), so
 a rebuild, or another build of the same figure, makes no new image. When Sphinx needs an image
 (jzreport.figure_rendering) it waits for the renderer while that still works, and makes the image itself
 only if no renderer made it.
@@ -89,53 +90,37 @@ def figure_image(spec: dict, fmt: str) -> bytes:
 
 
 class BackgroundRenderer:
-    """The build's kaleido session in a low-priority process: `add(specs)` queues figures, leaving the block
-    waits until every queued image is made."""
+    """The build's kaleido session in a process of its own: `start(specs)` hands it every figure; leaving the
+    block waits until their images are made (or stops it, if the build failed)."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
-        self.queued = 0
+        self.process = None
 
     def __enter__(self) -> BackgroundRenderer:
+        return self
+
+    def start(self, specs: list[dict]) -> None:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jzreport.static_images", self.fmt], stdin=subprocess.PIPE, text=True
         )
         RENDERING.write_text(str(self.process.pid))
-        return self
-
-    def add(self, specs: list[dict]) -> None:
-        for spec in specs:
-            self.process.stdin.write(json.dumps(spec, ensure_ascii=False) + "\n")
-            self.queued += 1
-        self.process.stdin.flush()
-
-    def finish_queue(self) -> None:
-        """No more figures: the renderer exits once the queued ones are made."""
-        if not self.process.stdin.closed:
-            self.process.stdin.close()
+        with self.process.stdin as queue:  # closed: the renderer exits once these are made
+            queue.writelines(json.dumps(spec, ensure_ascii=False) + "\n" for spec in specs)
 
     def __exit__(self, *exc) -> None:
-        self.finish_queue()
+        if self.process is None:
+            return
         if exc[0] is not None:
             self.process.terminate()
         self.process.wait()
         RENDERING.unlink(missing_ok=True)
 
 
-def _warm_up() -> None:
-    """Start the browser now, while the notebooks execute, so that the first figure Sphinx reads is not kept
-    waiting for it (about 2 s)."""
-    import kaleido
-
-    _start_session()
-    kaleido.calc_fig_sync({"data": [], "layout": {}}, opts=dict(format="svg", width=10, height=10))
-
-
 def main(fmt: str) -> int:
     """The background renderer: make the `fmt` image of every figure read from stdin (one JSON per line)."""
     started, made = time.monotonic(), 0
-    _warm_up()
     for line in sys.stdin:
         figure_image(json.loads(line), fmt)
         made += 1
