@@ -50,12 +50,21 @@ def declared(notebook: Path) -> list[str]:
 
 
 def running_notebook() -> Path | None:
-    """The chapter this kernel executes, if whoever started it said so."""
+    """The chapter this kernel executes, if whoever started it said so (JupyterLab names it from its root, the
+    repository: `make lab`)."""
     named = os.environ.get(NOTEBOOK_ENV) or os.environ.get("JPY_SESSION_NAME")
     if not named or not named.endswith(".md"):
         return None
-    path = Path(named)
+    path = Path(named) if Path(named).is_absolute() else paths.ROOT / named
     return path if path.exists() else None
+
+
+def of_this_chapter() -> list[str]:
+    """The data files the running chapter declares (for its provenance lines)."""
+    notebook = running_notebook()
+    if notebook is None:
+        raise UndeclaredInputError(f"没有正在执行的章节，无从读取其声明 (no chapter is running: set {NOTEBOOK_ENV})")
+    return declared(notebook)
 
 
 def check_declared(name: str) -> None:
