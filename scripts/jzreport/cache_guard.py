@@ -1,13 +1,13 @@
 """Make the notebook execution cache follow the data, notebook by notebook.
 
-Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a
-changed `jzreport` module would not re-execute anything. Before each build this computes, for every
-chapter notebook, a digest of the data files it declares (jzreport.inputs), their schemas in the
-descriptor and the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its
-cache entry is dropped and its source is touched, so that Sphinx re-reads it (`plan`); the changed notebooks
-are then executed into the cache, several at a time (parallel_execution), where myst-nb finds them; the other
-chapters stay cached. A change to the book's Sphinx extensions (which changes every page
-without changing any source) makes Sphinx re-read all pages, without re-executing anything.
+Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a changed
+`jzreport` module would not re-execute anything. Before each build this computes, for every chapter
+notebook, a digest of the data files it declares (jzreport.inputs), their schemas in the descriptor and the
+`jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its cache entry
+is dropped and its source is touched, so that Sphinx re-reads it (`plan`); the changed notebooks are then
+executed into the cache, several at a time (parallel_execution), where myst-nb finds them; the other chapters
+stay cached. A change to the book's Sphinx extensions (which changes every page without changing any source)
+makes Sphinx re-read all pages, without re-executing anything.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from . import data, inputs, notebook_runner, parallel_execution, paths
@@ -40,12 +41,13 @@ def _digest(parts: list[bytes]) -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _package_sources() -> list[bytes]:
     return [p.name.encode() + p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
 
 
 def notebook_digest(notebook: Path) -> str:
-    parts = _package_sources()
+    parts = list(_package_sources())
     for name in sorted(inputs.declared(notebook)):
         path = data.path_of(name)
         parts += [

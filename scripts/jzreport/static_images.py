@@ -4,10 +4,10 @@ once, before any script), PDF for the printed book.
 The build makes them, not the notebooks, in one kaleido session (one browser) per build: once the notebooks
 have executed, `BackgroundRenderer` starts `python -m jzreport.static_images svg|pdf` with every figure of the
 book; it works on the core that Sphinx (one process) leaves idle while it reads the pages, and Sphinx needs
-the images only when it writes them. Every image is cached on disk by the figure's content (its plotly JSON, the format, font and size), so
-a rebuild, or another build of the same figure, makes no new image. When Sphinx needs an image
-(jzreport.figure_rendering) it waits for the renderer while that still works, and makes the image itself
-only if no renderer made it.
+the images only when it writes them. Every image is cached on disk by the figure's content (its plotly JSON,
+the format, font and size), so a rebuild, or another build of the same figure, makes no new image. When
+Sphinx needs an image (jzreport.figure_rendering) it waits for the renderer while that still works, and
+makes the image itself only if no renderer made it.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def figure_image(spec: dict, fmt: str) -> bytes:
 
 class BackgroundRenderer:
     """The build's kaleido session in a process of its own: `start(specs)` hands it every figure; leaving the
-    block waits until their images are made (or stops it, if the build failed)."""
+    block waits until their images are made (a few seconds, even when the build failed: stopping the renderer
+    would leave its browser running)."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
@@ -110,12 +111,9 @@ class BackgroundRenderer:
             queue.writelines(json.dumps(spec, ensure_ascii=False) + "\n" for spec in specs)
 
     def __exit__(self, *exc) -> None:
-        if self.process is None:
-            return
-        if exc[0] is not None:
-            self.process.terminate()
-        self.process.wait()
-        RENDERING.unlink(missing_ok=True)
+        if self.process is not None:
+            self.process.wait()
+            RENDERING.unlink(missing_ok=True)
 
 
 def main(fmt: str) -> int:
