@@ -95,11 +95,22 @@ def copy_repository(folder: Path, *, with_caches: bool = True) -> Path:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, folder / name)
     if with_caches:
-        work = Path("book") / "_build" / "work" / "_build"
-        for part in (work / ".jupyter_cache", Path("book") / "_build" / "figure-images"):
-            if (ROOT / part).exists():
-                shutil.copytree(ROOT / part, folder / part, ignore=shutil.ignore_patterns("renderer.pid"))
+        copy_build_caches(folder)
     return folder
+
+
+def copy_build_caches(folder: Path) -> None:
+    """This build's execution cache with its records of what it holds, and the figures' static images, into
+    the repository copy at `folder`: its build then runs only what differs from this one."""
+    import shutil
+
+    work = Path("book") / "_build" / "work" / "_build"
+    for part in (work / ".jupyter_cache", Path("book") / "_build" / "figure-images"):
+        if (ROOT / part).exists():
+            shutil.copytree(ROOT / part, folder / part, ignore=shutil.ignore_patterns("renderer.pid"))
+    for state in (work / ".notebook-inputs.json", work / ".notebooks-cached.json"):
+        if (ROOT / state).exists():
+            shutil.copy2(ROOT / state, folder / state)
 
 
 def build_copy(folder: Path, target: str = "html", **env) -> subprocess.CompletedProcess:

@@ -8,34 +8,17 @@ differs simply runs its notebooks. The published SHA256SUMS (and every file it l
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import time
 
-from tests.helpers import EDITION, ROOT
-
-EXECUTION_CACHE = ROOT / "book" / "_build" / "work" / "_build"
-FIGURE_IMAGES = ROOT / "book" / "_build" / "figure-images"
+from tests.helpers import EDITION, ROOT, build_copy, copy_build_caches
 
 
 def _clean_build(folder):
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(folder)], check=True)
-    work = folder / "book" / "_build" / "work" / "_build"
-    if (EXECUTION_CACHE / ".jupyter_cache").exists():
-        shutil.copytree(EXECUTION_CACHE / ".jupyter_cache", work / ".jupyter_cache")
-        shutil.copy2(EXECUTION_CACHE / ".notebook-inputs.json", work / ".notebook-inputs.json")
-    if FIGURE_IMAGES.exists():  # the figures' static images, made from the same content
-        shutil.copytree(
-            FIGURE_IMAGES, folder / "book" / "_build" / "figure-images", ignore=shutil.ignore_patterns("renderer.pid")
-        )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JZREPORT_") and k != "SOURCE_DATE_EPOCH"}
-    env["PYTHONPATH"] = str(folder / "scripts")
+    copy_build_caches(folder)
     for target in ("html", "pdf"):
-        result = subprocess.run(
-            [sys.executable, "-m", "jzreport.build", target], cwd=folder, env=env, capture_output=True, text=True
-        )
+        result = build_copy(folder, target)
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return folder / "book" / "_build" / "html"
 

@@ -116,13 +116,17 @@ _SUBSET_JS = """/*!
 """
 
 
-def _subset_fontawesome(outdir: Path) -> None:
+def _used_icons(outdir: Path) -> set[str]:
+    """The fa-* icon names the written pages carry."""
+    return {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
+
+
+def _subset_fontawesome(outdir: Path, used: set[str]) -> None:
     """Replace the theme's Font Awesome bundle by the few icons the pages use (saves ~0.5 MB gzipped a page)."""
     bundle = outdir / FONTAWESOME_JS
     if not bundle.exists():
         return
     source = bundle.read_text(encoding="utf-8")
-    used = {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
     icons = {}
     for name in sorted(used):
         match = re.search(rf'"{re.escape(name)}":\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]', source)
@@ -151,7 +155,7 @@ def _icon_codepoints(css: str, used_icons: set[str]) -> set[int]:
     return found
 
 
-def _subset_icon_font(outdir: Path) -> None:
+def _subset_icon_font(outdir: Path, used: set[str]) -> None:
     """Cut the theme's icon font (156 KB, fetched by every page before its text shows on a slow phone) down to
     the glyphs the pages can show: a few KB. fonttools keeps the font's own timestamps: stable bytes."""
     from fontTools import subset
@@ -159,7 +163,6 @@ def _subset_icon_font(outdir: Path) -> None:
     font_path, css_path = outdir / ICON_FONT, outdir / THEME_CSS
     if not font_path.exists() or not css_path.exists():
         return
-    used = {name for page in outdir.rglob("*.html") for name in _ICON_CLASS.findall(page.read_text(encoding="utf-8"))}
     codepoints = sorted(_icon_codepoints(css_path.read_text(encoding="utf-8"), used))
     # The same font and glyphs give the same subset: kept from the last build (0.4 s of every rebuild).
     key = hashlib.sha256(font_path.read_bytes() + json.dumps(codepoints).encode()).hexdigest()
@@ -250,8 +253,9 @@ def _bundle_stylesheets(outdir: Path) -> None:
 
 def _trim_theme_assets(app, exception):
     if exception is None and app.builder.format == "html":
-        _subset_fontawesome(Path(app.outdir))
-        _subset_icon_font(Path(app.outdir))
+        used = _used_icons(Path(app.outdir))
+        _subset_fontawesome(Path(app.outdir), used)
+        _subset_icon_font(Path(app.outdir), used)
         _inline_basic_css(Path(app.outdir))
         _bundle_stylesheets(Path(app.outdir))
 

@@ -21,13 +21,7 @@ WAIT_LIMIT_S = 3600
 
 def _skip_notebooks_without_code(app, config) -> None:
     with_code = set(cache_guard.notebooks())
-    without = [
-        p.relative_to(paths.BOOK_DIR).as_posix()
-        for p in paths.BOOK_DIR.rglob("*.md")
-        if not {"_build", ".ipynb_checkpoints"} & set(p.parts)
-        and "kernelspec" in inputs.front_matter(p)
-        and p not in with_code
-    ]
+    without = [p.relative_to(paths.BOOK_DIR).as_posix() for p in inputs.book_notebooks() if p not in with_code]
     config.nb_execution_excludepatterns = [*config.nb_execution_excludepatterns, *without]
 
 

@@ -2,8 +2,8 @@
 
 Jupyter Book's cache is keyed on a notebook's code cells only (MyST-NB#299): a changed CSV or a changed
 `jzreport` module would not re-execute anything. Before each build this computes, for every chapter
-notebook, a digest of the data files it declares (jzreport.inputs), their schemas in the descriptor and the
-`jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its cache entry
+notebook, a digest of the data files it declares (jzreport.inputs), their schemas in the descriptor, the
+edition and the `jzreport` sources. When a notebook's digest differs from the one recorded at the last build, its cache entry
 is dropped and its source is touched, so that Sphinx re-reads it (`plan`); the changed notebooks are then
 executed into the cache, several at a time (parallel_execution), where myst-nb finds them; the other chapters
 stay cached. A change to the book's Sphinx extensions (which changes every page without changing any source)
@@ -24,14 +24,8 @@ from . import data, inputs, notebook_runner, parallel_execution, paths
 
 
 def notebooks() -> list[Path]:
-    """The book's MyST notebooks: Markdown files with a kernelspec in their front matter and code to run."""
-    return sorted(
-        p
-        for p in paths.BOOK_DIR.rglob("*.md")
-        if not {"_build", ".ipynb_checkpoints"} & set(p.parts)
-        and "kernelspec" in inputs.front_matter(p)
-        and "```{code-cell}" in p.read_text(encoding="utf-8")
-    )
+    """The book's notebooks that have code to run."""
+    return [p for p in inputs.book_notebooks() if "```{code-cell}" in p.read_text(encoding="utf-8")]
 
 
 def _digest(parts: list[bytes]) -> str:
@@ -47,7 +41,9 @@ def _package_sources() -> list[bytes]:
 
 
 def notebook_digest(notebook: Path) -> str:
-    parts = list(_package_sources())
+    """What a notebook's execution depends on besides its code: the shared package, the edition (every chapter
+    may print its year: jzreport.edition) and the data files it declares, with their schemas."""
+    parts = [*_package_sources(), json.dumps(data.descriptor().get("edition"), sort_keys=True).encode()]
     for name in sorted(inputs.declared(notebook)):
         path = data.path_of(name)
         parts += [

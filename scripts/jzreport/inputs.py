@@ -31,6 +31,15 @@ class UndeclaredInputError(Exception):
     """A chapter read a data file that its front matter does not declare."""
 
 
+def book_notebooks() -> list[Path]:
+    """The book's MyST notebooks: its Markdown files with a kernelspec in their front matter."""
+    return sorted(
+        p
+        for p in paths.BOOK_DIR.rglob("*.md")
+        if not {"_build", ".ipynb_checkpoints"} & set(p.parts) and "kernelspec" in front_matter(p)
+    )
+
+
 def front_matter(notebook: Path) -> dict:
     text = Path(notebook).read_text(encoding="utf-8")
     if not text.startswith("---\n"):

@@ -80,19 +80,18 @@ def markdown_outputs(notebook) -> str:
     return "\n".join(o["data"]["text/markdown"] for o in outputs(notebook) if "text/markdown" in o.get("data", {}))
 
 
-def figure_specs(notebook) -> list[dict]:
-    """The plotly JSON (data and layout) of every figure the notebook displayed (jzreport.figures)."""
+def _figure_outputs(notebook) -> list[dict]:
+    """The book's figure (jzreport.figures) of every output that displayed one: label, caption, plotly JSON."""
     from .figures import FIGURE_MIME
 
-    return [o["data"][FIGURE_MIME]["figure"] for o in outputs(notebook) if FIGURE_MIME in o.get("data", {})]
+    return [o["data"][FIGURE_MIME] for o in outputs(notebook) if FIGURE_MIME in o.get("data", {})]
+
+
+def figure_specs(notebook) -> list[dict]:
+    """The plotly JSON (data and layout) of every figure the notebook displayed."""
+    return [figure["figure"] for figure in _figure_outputs(notebook)]
 
 
 def figures(notebook) -> dict[str, list[dict]]:
     """plot id (as on the web page) -> the traces of every figure the notebook displayed."""
-    from .figures import FIGURE_MIME
-
-    return {
-        f"plotly-{o['data'][FIGURE_MIME]['label']}": o["data"][FIGURE_MIME]["figure"]["data"]
-        for o in outputs(notebook)
-        if FIGURE_MIME in o.get("data", {})
-    }
+    return {f"plotly-{figure['label']}": figure["figure"]["data"] for figure in _figure_outputs(notebook)}
