@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jzreport.audit import CONSISTENT, INCONSISTENT, NOT_DERIVABLE, compare, same_values, tolerance_of
+from jzreport.audit.verdicts import CONSISTENT, INCONSISTENT, NOT_DERIVABLE, compare, same_values, tolerance_of
 
 
 def test_consistent_case():

@@ -211,7 +211,7 @@ def test_tapping_a_number_on_a_phone_shows_its_row_and_verdict(browser, site, sc
     its entry (data file and row, the report's sentence, the verdict), in view."""
     base = site if scheme == "http" else HTML_DIR.as_uri()
     for number, expected in [
-        ("majors-listed", ["majors.csv 第 2–11 行", "A1-30 一致"]),
+        ("majors-listed", ["majors.csv 第 2–11 行", "核查 A1-30：一致"]),
         ("fact-employment-rate", ["reported_facts.csv", "就业率为 90.81%", "不一致"]),
     ]:
         page = browser.new_page(viewport=PHONE, has_touch=True, is_mobile=True)

@@ -140,12 +140,10 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 def _stated_and_derived() -> set[float]:
     """Every number the data files hold, and what follows from them by the audit's own arithmetic
-    (jzreport.audit.total): a column's total, its running totals in the table's order, its totals per
-    category of any text column, and the rest of a percentage (100 − p)."""
-    from jzreport.audit import total
-
+    : a column's total, its running totals in the table's order, its totals per category of any text column,
+    and the rest of a percentage (100 − p)."""
     allowed = set()
-    for name in data.resources():
+    for name in data.tables():
         frame = data.load_table(name)
         numeric = [c for c in frame.columns if str(frame[c].dtype) in ("int64", "float64")]
         text = [c for c in frame.columns if c not in numeric and str(frame[c].dtype) == "string"]
@@ -153,10 +151,10 @@ def _stated_and_derived() -> set[float]:
             values = frame[column].dropna()
             allowed.update(float(v) for v in values)
             allowed.update(100 - float(v) for v in values)
-            allowed.add(total(values).value)
-            allowed.update(total(values.iloc[: i + 1]).value for i in range(len(values)))
+            allowed.add(float(values.sum()))
+            allowed.update(float(values.iloc[: i + 1].sum()) for i in range(len(values)))
             for category in text:
-                allowed.update(total(group).value for _, group in frame.groupby(category)[column])
+                allowed.update(float(group.sum()) for _, group in frame.groupby(category)[column])
         for column in text:  # numbers written inside text cells (reported_facts values, "3 名教师")
             allowed.update(float(n) for cell in frame[column] for n in NUMBER.findall(str(cell)))
     return {round(v, 6) for v in allowed}

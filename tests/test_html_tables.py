@@ -164,25 +164,31 @@ def test_group_totals_are_computed_from_details(html_dir):
         assert rows[group][-1] == str(total)
 
 
-def test_front_page_scorecard_is_computed_and_linked(html_dir):
+def test_front_page_scorecard_shows_the_report_s_numbers(html_dir):
+    """Each scorecard value is a number as the report prints it: a stated number within the report's own words
+    (its quote), a table cell as its CSV holds it; the change from the previous year is the difference of the two
+    years' cells of the same table."""
+    import re
+
     from tests.helpers import soup_of
 
     table = soup_of(html_dir / "index.html").find("table", id="tbl-scorecard")
-    rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
-    assert rows["开设专业（1.1；表 1）"][0] == f"{len(data.load_table('majors'))} 个"
-    assert (
-        rows["职业技能等级认定人次（表 11）"][0]
-        == f"{data.load_table('certification_batches')['attendances'].sum()} 人次"
-    )
-    assert (
-        rows["证书获取人数（表 15） 〔四个专业之和，本书计算〕"][0]
-        == f"{data.load_table('certificate_attainment')['certified'].sum()} 人"
-    )
-    progression = data.load_table("progression").set_index("year")
-    assert (
-        rows["升学率（表 5）"][1]
-        == f"+{progression.loc[EDITION.year, 'progression_rate_pct'] - progression.loc[EDITION.previous_year, 'progression_rate_pct']:.2f} 个百分点"
-    )
-    links = [a["href"] for a in table.find_all("a")]
-    assert any("10-audit.html#sec-audit-numbers" in href for href in links)
-    assert any("01-school-overview.html#tbl-majors" in href for href in links)
+    facts = data.stated_facts()
+    numbers = soup_of(html_dir / "numbers.html")
+    for row in table.select("tbody tr"):
+        cells = row.find_all("td")
+        value = cells[1].get_text("", strip=True)
+        anchor = cells[1].find("a")["href"].rsplit("#", 1)[-1]
+        entry = numbers.find(id=anchor).get_text(" ", strip=True)
+        if anchor.startswith("fact-"):
+            key = re.search(r"键 (\w+)", entry).group(1)
+            assert value.replace(" ", "") in facts[key].quote.replace(" ", ""), (value, facts[key].quote)
+        else:
+            file, line, column = re.search(r"所述数字： (\S+)", entry).group(1).split(":")
+            raw = data.printed_table(file.removesuffix(".csv"))
+            assert value.removesuffix("%") == raw.loc[int(line) - 2, column], (value, file, line, column)
+        change = cells[2].get_text("", strip=True)
+        if change != "—":
+            frame = data.load_table(file.removesuffix(".csv")).set_index("year")[column]
+            difference = frame.loc[EDITION.year] - frame.loc[EDITION.previous_year]
+            assert float(change.split()[0]) == round(difference, 2), (change, difference)

@@ -1,39 +1,38 @@
-"""The front page scorecard's helpers (jzreport.scorecard): what each cell says and where it links."""
+"""The front page scorecard (jzreport.scorecard): values as the report prints them, one stated number per row."""
 
 from __future__ import annotations
 
-import pandas as pd
+import pytest
 
-from jzreport import data, scorecard
-from tests.helpers import EDITION
+from jzreport import data, record, scorecard
+from jzreport.audit import build_ledger
 
 
 def _fact(**changes) -> data.Fact:
-    base = dict(key="staff_total", value=150.0, text="150", unit="人", qualifier="exact", section="1.1", statement="")
+    base = dict(key="k", value=150.0, text="150", unit="人", qualifier="exact", section="1.1", quote="", place="")
     return data.Fact(**{**base, **changes})
 
 
-def test_a_stated_number_keeps_its_printed_text_unit_and_qualifier():
-    assert scorecard.stated(_fact()) == "[150 人](#number-staff_total)"
-    assert scorecard.stated(_fact(key="enrolled", text="1700", qualifier="at_least")) == "[1700 余人](#number-enrolled)"
-    assert scorecard.stated(_fact(key="rate", text="89", unit="%")) == "[89%](#number-rate)"
+def test_a_stated_number_is_shown_as_the_report_prints_it():
+    assert scorecard.printed(_fact(quote="学校教职工155人", text="155")) == "155人"
+    assert scorecard.printed(_fact(quote="在校生1700余人", text="1700", qualifier="at_least")) == "1700余人"
+    assert scorecard.printed(_fact(quote="获取率达到 90% 以上", text="90", unit="%")) == "90% 以上"
+    assert scorecard.printed(_fact(quote="实训基地面积近2.6万平方米", text="2.6", unit="万平方米")) == "近2.6万平方米"
+    assert scorecard.printed(_fact(quote="", place="表 10 “合计”一行", text="111")) == "111 人"
 
 
-def test_links_to_sections_and_verdicts():
-    assert scorecard.section("表 3", "tbl-teachers") == "{ref}`表 3 <tbl-teachers>`"
-
-    class Ledger:
-        def verdict(self, key):
-            return {"majors_count": "A1-30 一致"}[key]
-
-    assert scorecard.verdict(Ledger(), "majors_count") == "{ref}`A1-30 一致 <sec-audit-numbers>`"
+def test_places_link_to_the_book_s_sections():
+    assert scorecard.section_label("2.2.5") == "sec-2-2-5"
+    assert scorecard.section_label("3.3（构建鉴定体系）") == "sec-3-3"
+    assert scorecard.section_label("王浩劳模创新工作室") == ""
 
 
-def test_change_is_this_edition_less_the_previous_year(capsys):
-    rows = pd.DataFrame({"tested": [390, 402]}, index=[EDITION.previous_year, EDITION.year])
-    assert (
-        scorecard.change("sc_test_change", rows, "fitness_tests", "tested", " 人") == "[+12 人](#number-sc_test_change)"
+def test_a_row_must_be_one_stated_number(data_copy):
+    path = data_copy / "scorecard.yaml"
+    path.write_text(
+        'scorecard:\n  - indicator: x\n    value: total(column("internship_units", "positions"))\n', encoding="utf-8"
     )
-    rows = pd.DataFrame({"progression_rate_pct": [80.93, 89.08]}, index=[EDITION.previous_year, EDITION.year])
-    text = scorecard.change("sc_rate_change", rows, "progression", "progression_rate_pct", " 个百分点")
-    assert text == "[+8.15 个百分点](#number-sc_rate_change)"
+    assert record.main() == 0
+    data.clear_caches()
+    with pytest.raises(data.DataError, match="value 应是一个报告所述的数字"):
+        scorecard.scorecard(build_ledger())

@@ -1,9 +1,10 @@
 """Sphinx extension of this book: the audit as data, published beside the HTML pages.
 
 After an HTML build that wrote the audit page, `audit/audit.csv` (UTF-8 with BOM, for Excel) and `audit/audit.json` are
-written into the site from the same checks the audit appendix shows (jzreport.audit_checks): one row per
-check, with its id, section, claim, stated and recomputed values, verdict, explanation and the data files
-read by its group of checks with their sha256. The audit page and the colophon link to them.
+written into the site from the same checks the audit appendix shows (jzreport.audit): one row per check, with
+its id and anchor, section, claim, stated and recomputed values, verdict, the values it contradicts, its
+explanation, the stated numbers it verifies and those it reads (jzreport.audit.values.Ref ids), and the data
+files it read with their sha256. The audit page and the colophon link to them.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ def _publish(app, exception) -> None:
         and app.builder.format == "html"
         and (getattr(app, "_audit_page_written", False) or not (folder / "audit.json").exists())
     ):
-        from jzreport import audit_checks
+        from jzreport import audit
 
-        audit_checks.publish(folder)
+        audit.publish(folder)
 
 
 def setup(app):

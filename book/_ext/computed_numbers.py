@@ -19,10 +19,15 @@ from pathlib import Path
 
 from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
+from sphinx.util import logging
 
+from jzreport.audit.traces import STATED_ONLY_SECTION
+from jzreport.audit.values import FACTS_FILE, Ref
+from jzreport.audit.verdicts import STATED_ONLY
 from jzreport.number_sources import VERDICTS_KEY, label
 from jzreport.prose import TRACE_SUFFIX
 
+logger = logging.getLogger(__name__)
 NUMBERS_PAGE = "numbers"
 SECTION_ID = "sec-computed-numbers"
 
@@ -82,6 +87,17 @@ def _link(builder, from_doc: str, to_doc: str, anchor: str, text: str) -> nodes.
     return nodes.reference("", text, internal=True, refuri=uri)
 
 
+def restated_number(trace: dict) -> str:
+    """The id of the stated number a computed number restates (jzreport.audit.values.Ref.id): the fact it names,
+    else the one cell it was read from; empty for a number the book computed from several."""
+    if trace.get("fact"):
+        return Ref.fact(trace["fact"]).id
+    rows = trace.get("rows") or []
+    if len(rows) == 1 and len(rows[0]["lines"]) == 1 and rows[0].get("field"):
+        return Ref(rows[0]["file"], line=rows[0]["lines"][0], column=rows[0]["field"]).id
+    return ""
+
+
 def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, verdicts: dict) -> nodes.container:
     builder, env = app.builder, app.env
     entry = nodes.container(classes=["fact-source", "computed-source"], ids=[calc_label(docname, key)])
@@ -104,19 +120,28 @@ def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, ve
         entry += paragraph
     fact = stated.get(trace.get("fact") or "")
     if fact:
+        words = f"报告原文：“{fact['quote']}”" if fact["quote"] else f"表中位置（本书的描述）：{fact['place']}"
         entry += _text(
             nodes.paragraph(),
-            f"报告原文（{fact['section']}）：“{fact['statement']}”　",
+            f"{fact['section']}　{words}　",
             _link(builder, NUMBERS_PAGE, NUMBERS_PAGE, label(fact["key"]), "该陈述数字的条目"),
         )
-    found = [v for k in dict.fromkeys([trace.get("fact"), trace.get("check")]) if k for v in verdicts.get(k, [])]
-    if found:
-        audit = env.domaindata["std"]["labels"].get("sec-audit-numbers")
-        paragraph = _text(nodes.paragraph(), "核查：")
-        for i, verdict in enumerate(found):
+    restated = restated_number(trace)
+    if restated:
+        labels = env.domaindata["std"]["anonlabels"]
+        paragraph = _text(nodes.paragraph(), "所述数字：", nodes.literal(text=restated), "　核查：")
+        found = verdicts.get(restated, [])
+        if not found and restated.startswith(FACTS_FILE + "#"):
+            found = [[STATED_ONLY, STATED_ONLY_SECTION]]
+        for i, (text, anchor) in enumerate(found):
             paragraph += nodes.Text("；" if i else "")
-            paragraph += _link(builder, NUMBERS_PAGE, audit[0], audit[1], verdict) if audit else nodes.Text(verdict)
-        entry += paragraph
+            target = labels.get(anchor)
+            if target is None:
+                logger.warning(f"数字出处：核查的锚点 {anchor} 不存在 (no anchor {anchor!r} for the verdict of {key})")
+                continue
+            paragraph += _link(builder, NUMBERS_PAGE, target[0], target[1], text)
+        if found:
+            entry += paragraph
     return entry
 
 

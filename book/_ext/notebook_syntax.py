@@ -22,6 +22,8 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
 - The book's own glosses inside the report's text are written in 〔〕 (〔即本书表 1〕); each becomes an inline
   with the class ``book-words``, the one style of the book's words (book.css, jzbook.sty), explained on the
   front page. In JupyterLab the brackets alone mark them.
+- ``{check}`A1-06``` in the audit's tables gives each check its own anchor (audit-a1-06), the target of every
+  verdict shown beside a number.
 - ``list-table`` accepts ``:enumerated: false``, which stops jupyterlab-myst from prefixing the caption
   with “Table 1:” (the report's own number is in the caption). Sphinx numbers no table here (numfig is
   off), so the option has nothing to change in the book.
@@ -200,6 +202,18 @@ class mark_book_glosses(SphinxTransform):
                 parent.insert(index + offset, part)
 
 
+def check_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{check}`A1-06```: the id of an audit check, shown as text, with the check's own anchor (audit-a1-06) that
+    the verdicts beside numbers link to (jzreport.audit.traces)."""
+    from jzreport.audit.ledger import anchor_of
+
+    ident = text.strip()
+    anchor = anchor_of(ident)
+    target = nodes.target("", "", ids=[anchor], names=[anchor])
+    inliner.document.note_explicit_target(target, target)
+    return [target, nodes.Text(ident)], []
+
+
 class Div(Directive):
     """``:::{div}`` with ``:class:``: the classes go on the single paragraph inside, else on a container."""
 
@@ -227,6 +241,7 @@ class ListTableWithEnumerated(ListTable):
 
 def setup(app):
     app.add_role("eval", PastedValueRole(), override=True)
+    app.add_role("check", check_role)
     app.add_post_transform(link_numbers)
     app.add_transform(mark_book_glosses)
     app.add_transform(mark_number_links)

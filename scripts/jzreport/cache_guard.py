@@ -37,7 +37,8 @@ def _digest(parts: list[bytes]) -> str:
 
 @lru_cache(maxsize=1)
 def _package_sources() -> list[bytes]:
-    return [p.name.encode() + p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+    package = Path(__file__).parent
+    return [p.relative_to(package).as_posix().encode() + p.read_bytes() for p in sorted(package.rglob("*.py"))]
 
 
 def notebook_digest(notebook: Path) -> str:

@@ -42,12 +42,23 @@ def clear_caches() -> None:
     """Forget the descriptor and tables read so far (after the files changed on disk)."""
     _descriptor.cache_clear()
     _load.cache_clear()
+    _raw.cache_clear()
     _stated_facts.cache_clear()
 
 
 def resources() -> dict[str, dict]:
     """The descriptor's resources keyed by file stem (e.g. 'majors')."""
     return {Path(r["path"]).stem: r for r in descriptor()["resources"]}
+
+
+def is_table(resource: dict) -> bool:
+    """A CSV table with a schema (every resource but the edition's declarations, such as checks.yaml)."""
+    return str(resource.get("path", "")).endswith(".csv")
+
+
+def tables() -> dict[str, dict]:
+    """The data package's tables (CSV files with a schema), keyed by file stem."""
+    return {name: r for name, r in resources().items() if is_table(r)}
 
 
 def resource(name: str) -> dict:
@@ -99,6 +110,20 @@ def _load(name: str, data_dir: str) -> pd.DataFrame:
     return frame
 
 
+@cache
+def _raw(name: str, data_dir: str) -> pd.DataFrame:
+    import pandas as pd
+
+    check_hash(name)
+    return pd.read_csv(path_of(name), dtype="string", keep_default_na=False, encoding="utf-8-sig")
+
+
+def printed_table(name: str) -> pd.DataFrame:
+    """The named CSV as text, every cell as typed from the report ("96.0" stays "96.0", "0" stays "0")."""
+    _note_read(name)
+    return _raw(name, str(paths.DATA_DIR)).copy()
+
+
 _reading: list[set[str]] = []  # open `recording()` blocks
 
 
@@ -120,6 +145,13 @@ def _note_read(name: str) -> None:
         read.add(name)
 
 
+def read_text(name: str) -> str:
+    """A data file that is not a table (e.g. the audit's check declarations), as text, its sha256 checked."""
+    _note_read(name)
+    check_hash(name)
+    return path_of(name).read_text(encoding="utf-8")
+
+
 def load_table(name: str) -> pd.DataFrame:
     """The named CSV as a DataFrame typed by its schema (a copy: chapters may change it freely)."""
     _note_read(name)
@@ -139,6 +171,7 @@ def rows_of(name: str, column: str | None = None, **equal) -> dict:
         "file": resource(name)["path"],
         "lines": [int(i) + 2 for i in chosen],  # line 1 is the header
         "column": field_titles(name)[column] if column else "",
+        "field": column or "",
         "sha256": recorded_sha256(name),
     }
 
@@ -154,15 +187,18 @@ def field_decimals(name: str) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Fact:
-    """A number the report states in prose, as printed (text) and as a number (value)."""
+    """A number the report states, as printed (text) and as a number (value), with the report's words around it
+    (quote, verbatim) or, for a number printed in a table with no sentence of its own, the book's description of
+    its place in that table."""
 
     key: str
     value: float
     text: str
-    unit: str
+    unit: str  # as the report prints it with the number ("" when it prints none)
     qualifier: str
     section: str
-    statement: str
+    quote: str
+    place: str
 
 
 def stated_facts() -> dict[str, Fact]:
@@ -179,6 +215,6 @@ def _stated_facts(data_dir: str) -> dict[str, Fact]:
     # read as text: a fact keeps the digits the report prints (96.0 stays 96.0)
     raw = pd.read_csv(path_of("reported_facts"), dtype="string", keep_default_na=False, encoding="utf-8-sig")
     return {
-        row.key: Fact(row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.statement)
+        row.key: Fact(row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.quote, row.place)
         for row in raw.itertuples(index=False)
     }

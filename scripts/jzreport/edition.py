@@ -25,6 +25,7 @@ class Edition:
     school: str
     report: str  # the report's name without the school, e.g. 中等职业教育质量报告
     published: str  # when the report was published, as the report says (year and month)
+    closing_case: str = ""  # the title of a case printed after the last chapter, if the report has one
 
     @property
     def title(self) -> str:
@@ -47,7 +48,10 @@ def _read() -> Edition:
             f"{where}: 缺少 edition 描述 (no 'edition' object with year, previous_year, school, report, published)"
         )
     try:
-        edition = Edition(**{key: block[key] for key in ("year", "previous_year", "school", "report", "published")})
+        edition = Edition(
+            **{key: block[key] for key in ("year", "previous_year", "school", "report", "published")},
+            closing_case=block.get("closing_case", ""),
+        )
     except KeyError as missing:
         raise EditionError(f"{where}: edition 缺少 {missing} (the edition object lacks {missing})") from None
     if paths.DATA_DIR == paths.ROOT / "data" / paths.EDITION and str(edition.year) != paths.EDITION:

@@ -5,9 +5,9 @@
   from the cached execution (book/_ext/notebook_syntax.py);
 - JupyterLab (jupyterlab-myst): `name` is bound in the kernel, where `{eval}` evaluates it.
 With it goes the number's trace, glued under `name + TRACE_SUFFIX`: what was computed (`how`), from which
-data rows (`source`, made by `jzreport.data.rows_of`), the stated number it restates (`fact`) and the audit
-check that compares it with the report (`check`). The book links the number to its trace on the page
-数字出处 (book/_ext/computed_numbers.py).
+data rows (`source`, made by `jzreport.data.rows_of`) and the stated number it restates (`fact`). The book links
+the number to its trace on the page 数字出处 (book/_ext/computed_numbers.py), which shows the audit's verdicts
+on the stated number it restates (the fact, or the one table cell it was read from), never on anything else.
 A number the report states in prose (a row of reported_facts.csv, whose trace is that row) is not glued: the
 book pastes it from the CSV, and `bind_stated_facts()` binds it in the kernel for JupyterLab.
 """
@@ -38,19 +38,17 @@ def _bind(name: str, value: PlainText) -> None:
         shell.user_ns[name] = value
 
 
-def say(
-    name: str, text, *, how: str = "", source: dict | list[dict] | None = None, fact: str = "", check: str = ""
-) -> None:
+def say(name: str, text, *, how: str = "", source: dict | list[dict] | None = None, fact: str = "") -> None:
     """Make `text` (already formatted) the value of {eval}`name` in the prose, with its trace.
 
     how: what the chapter computed, in Chinese ("表 1 所列专业的个数"); source: the data rows it read
-    (`data.rows_of(...)`, or a list of them); fact: the key of the stated number it restates; check: the key
-    of the audit check that compares it with the report. A number needs `how` or `fact`.
+    (`data.rows_of(...)`, or a list of them); fact: the key of the stated number it restates, where the prose
+    stands for that number of the report. A number needs `how` or `fact`.
     """
     if not (how or fact):
         raise TypeError(f"say({name!r}, …): tell where the number comes from (how=… or fact=…)")
     sources = [source] if isinstance(source, dict) else list(source or [])
-    trace = {"how": how, "rows": sources, "fact": fact, "check": check}
+    trace = {"how": how, "rows": sources, "fact": fact}
     _bind(name, PlainText(text))
     glue(name + TRACE_SUFFIX, PlainText(json.dumps(trace, ensure_ascii=False)), display=False)
 

@@ -73,6 +73,8 @@ class ReportTable:
 
 def schema_decimals(resource: str) -> dict[str, int]:
     """Fixed decimal places the schema gives (`decimals`), by column name and by its Chinese title."""
+    if not data.is_table(data.resource(resource)):
+        return {}
     titles = data.field_titles(resource)
     places = data.field_decimals(resource)
     return {**places, **{titles[name]: d for name, d in places.items()}}

@@ -157,6 +157,21 @@ def _frictionless_problems(path: Path, encoding: str, resource: dict, shown: str
     return problems
 
 
+def _declaration_problems(path: Path, shown: str) -> list[Problem]:
+    """A YAML declaration of the edition (checks.yaml): UTF-8 and valid YAML (its content is checked by running it:
+    jzreport.audit)."""
+    import yaml
+
+    try:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return [Problem(shown, "不是 UTF-8 编码 (not UTF-8)")]
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return [Problem(shown, f"不是有效的 YAML (invalid YAML): {error}", row=mark.line + 1 if mark else None)]
+    return []
+
+
 def validate_resource(resource: dict) -> list[Problem]:
     path = paths.DATA_DIR / resource["path"]
     shown = _display(path)
@@ -167,13 +182,16 @@ def validate_resource(resource: dict) -> list[Problem]:
                 f"文件不存在；datapackage.json 把它列为数据文件 (file missing: listed in datapackage.json as {resource['name']!r})",
             )
         ]
-    encoding, problems = _decode(path, shown)
-    if problems:
-        return problems
-    problems = _check_header(path, encoding, resource["schema"]["fields"], shown)
-    if problems:
-        return problems
-    problems = _frictionless_problems(path, encoding, resource, shown)
+    if not data.is_table(resource):
+        problems = _declaration_problems(path, shown)
+    else:
+        encoding, problems = _decode(path, shown)
+        if problems:
+            return problems
+        problems = _check_header(path, encoding, resource["schema"]["fields"], shown)
+        if problems:
+            return problems
+        problems = _frictionless_problems(path, encoding, resource, shown)
     recorded = resource.get("hash", "").removeprefix("sha256:")
     actual = data.sha256_of(path)
     if recorded != actual:
@@ -191,8 +209,8 @@ def validate_resource(resource: dict) -> list[Problem]:
 def _unlisted_files() -> list[Problem]:
     listed = {r["path"] for r in data.descriptor()["resources"]}
     return [
-        Problem(_display(p), "此 CSV 未列入 datapackage.json (a CSV not described by the data package)")
-        for p in sorted(paths.DATA_DIR.glob("*.csv"))
+        Problem(_display(p), "此文件未列入 datapackage.json (a data file not described by the data package)")
+        for p in sorted([*paths.DATA_DIR.glob("*.csv"), *paths.DATA_DIR.glob("*.yaml")])
         if p.name not in listed
     ]
 
@@ -202,8 +220,8 @@ _RESOURCE_KEYS = {
     "name": "数据文件的名字：小写英文、数字和连字符，通常是文件名把 _ 换成 -，例如 fitness-tests (lowercase, digits, -)",
     "path": "CSV 文件名，例如 majors.csv (the CSV file name)",
     "title": "中文表题 (the Chinese title)",
-    "schema": '各列的说明：{"fields": [{"name": …, "type": …, "title": …}, …]} (the columns)',
 }
+_TABLE_KEYS = {"schema": '各列的说明：{"fields": [{"name": …, "type": …, "title": …}, …]} (the columns)'}
 _FIELD_TYPES = ("string", "integer", "number", "date", "boolean", "year")
 _NAME = re.compile(r"^[-a-z0-9._]+$")  # the Data Package rule for names
 
@@ -212,13 +230,17 @@ def _resource_problems(number: int, resource, shown: str) -> list[Problem]:
     if not isinstance(resource, dict):
         return [Problem(shown, f"resources 第 {number} 项不是对象 (resource {number} is not an object)")]
     label = f"resources 第 {number} 项 (resource {number}{', ' + resource['path'] if isinstance(resource.get('path'), str) else ''})"
+    path, name = resource.get("path"), resource.get("name")
+    declaration = isinstance(path, str) and path.endswith(".yaml")
+    required = _RESOURCE_KEYS if declaration else {**_RESOURCE_KEYS, **_TABLE_KEYS}
     problems = [
         Problem(shown, f'{label} 缺少 "{key}"：{meaning} (missing "{key}")')
-        for key, meaning in _RESOURCE_KEYS.items()
+        for key, meaning in required.items()
         if key not in resource
     ]
-    path, name = resource.get("path"), resource.get("name")
-    if isinstance(path, str) and (path.startswith("/") or ".." in Path(path).parts or not path.endswith(".csv")):
+    if isinstance(path, str) and (
+        path.startswith("/") or ".." in Path(path).parts or not (path.endswith(".csv") or declaration)
+    ):
         problems.append(
             Problem(
                 shown,
