@@ -152,7 +152,7 @@ def test_every_number_link_reaches_an_entry(html_dir):
             assert link["href"].rsplit("#", 1)[-1] in entries, (page.name, link["href"])
 
 
-BOOK_WORDS = {"book-words", "table-note", "photo-note", "provenance", "figure-caption"}  # the book's own notes
+BOOK_WORDS = {"book-words"}  # the one mark of the book's own words
 
 
 def _in_book_words(node) -> bool:

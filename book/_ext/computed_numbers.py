@@ -100,7 +100,7 @@ def restated_number(trace: dict) -> str:
 
 def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, verdicts: dict) -> nodes.container:
     builder, env = app.builder, app.env
-    entry = nodes.container(classes=["fact-source", "computed-source"], ids=[calc_label(docname, key)])
+    entry = nodes.container(classes=["book-words", "fact-source", "computed-source"], ids=[calc_label(docname, key)])
     title = env.titles[docname].astext() if docname in env.titles else docname
     entry += _text(
         nodes.paragraph(),

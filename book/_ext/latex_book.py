@@ -6,7 +6,8 @@ when switching builders.
 
 - Code cells: readers of the PDF see the report, not the computation. The source of every code
   cell is removed (HTML keeps it behind "显示计算代码"); cells left with no output disappear.
-- Paragraph classes (`{.photo-note}`, `{.provenance}`, `{.table-note}`, `{.figure-caption}`) are
+- Paragraph classes (`book-words`, the one mark of the book's own words, and the layouts `photo-note`,
+  `provenance`, `table-note`, `figure-caption`) are
   dropped by Sphinx's LaTeX writer; each such paragraph is wrapped in a container, which the writer
   turns into `sphinxuseclass`, i.e. the environment `sphinxclass<name>` of `_latex/jzbook.sty`.
 - `{download}` links to the CSV files read as plain text (the file name) in print; a sha256 digest
@@ -36,7 +37,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.latex import LaTeXTranslator
 
-CLASSED_PARAGRAPHS = ("photo-note", "provenance", "table-note", "figure-caption")
+CLASSED_PARAGRAPHS = ("book-words", "photo-note", "provenance", "table-note", "figure-caption")
 LONG_HASH = re.compile(r"[0-9a-f]{32,}")
 HASH_CHUNK = 16
 
@@ -83,7 +84,7 @@ class PrintOnlyContent(SphinxPostTransform):
             wrapper = nodes.container(classes=names)
             paragraph.replace_self(wrapper)
             wrapper += paragraph
-            if names[0] in ("figure-caption", "table-note", "provenance"):
+            if {"figure-caption", "table-note", "provenance"} & set(names):
                 # keep the caption / note with the figure or table above it
                 wrapper.parent.insert(
                     wrapper.parent.index(wrapper), nodes.raw("", "\\nopagebreak[4]\n", format="latex")

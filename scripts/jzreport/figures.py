@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -101,6 +102,12 @@ class ReportFigure:
     report_ref: str | None = None
     note: str | None = None
 
+    @property
+    def in_report(self) -> bool:
+        """Whether the report has this figure (its caption is then the report's: "图 42 …"); a figure the book
+        draws on its own has a caption of the book's words."""
+        return bool(re.match(r"图 \d+ ", self.caption))
+
     def spec(self) -> dict:
         """The figure as plain plotly JSON (data and layout)."""
         return plain_json(self.fig.to_plotly_json())
@@ -117,7 +124,7 @@ class ReportFigure:
 
     def to_myst(self) -> str:
         """Anchor, caption, editor's note and provenance line, as MyST (shown under the figure)."""
-        lines = [f"({self.label})=", markup.note("figure-caption", self.caption), ""]
+        lines = [f"({self.label})=", markup.note("figure-caption", self.caption, book=not self.in_report), ""]
         if self.note:
             lines += [markup.note("table-note", f"编者注：{self.note}"), ""]
         lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))

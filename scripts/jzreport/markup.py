@@ -17,9 +17,14 @@ def escape(text) -> str:
     return _ASCII_PUNCTUATION.sub(r"\\\1", text)
 
 
-def note(css_class: str, text: str) -> str:
-    """A paragraph of the book's own with a class (provenance, table-note, figure-caption, photo-note).
+BOOK_WORDS = "book-words"  # the one mark of the book's own words (book.css, jzbook.sty; explained on the front page)
+
+
+def note(css_class: str, text: str, *, book: bool = True) -> str:
+    """A paragraph with a class for its layout (provenance, table-note, figure-caption, photo-note), marked as the
+    book's own words unless `book` is false (a caption that is the report's own, e.g. "图 42 …").
 
     `:::{div}` renders the same in the book (book/_ext/notebook_syntax.py) and in JupyterLab's MyST renderer.
     """
-    return f":::{{div}}\n:class: {css_class}\n{text}\n:::\n"
+    classes = f"{BOOK_WORDS} {css_class}" if book else css_class
+    return f":::{{div}}\n:class: {classes}\n{text}\n:::\n"
