@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import inputs, paths
+from . import cells, inputs, paths
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,6 +91,14 @@ def check_hash(name: str) -> None:
         )
 
 
+def _number(name: str, line: int, column: str, text: str, kind: str) -> int | float | None:
+    """A numeric cell read as `make check-data` reads it (jzreport.cells)."""
+    try:
+        return cells.parse_number(text, integer=kind == "integer")
+    except cells.CellError as error:
+        raise DataError(f"{path_of(name)}, 第 {line} 行 (row {line}), 列 {column} (column {column}): {error}") from None
+
+
 @cache
 def _load(name: str, data_dir: str) -> pd.DataFrame:
     import pandas as pd  # here, not at the top: the descriptor alone (cache_guard, the preview) needs no pandas
@@ -101,10 +109,10 @@ def _load(name: str, data_dir: str) -> pd.DataFrame:
     for field in fields:
         column = field["name"]
         if field["type"] in ("integer", "number"):
-            empty = frame[column] == ""
-            numbers = pd.to_numeric(frame[column].where(~empty), errors="raise")
-            integer = field["type"] == "integer" and not empty.any()
-            frame[column] = numbers.astype("int64" if integer else "float64")
+            values = [_number(name, row, column, text, field["type"]) for row, text in enumerate(frame[column], 2)]
+            integer = field["type"] == "integer" and None not in values
+            frame[column] = pd.array(values, dtype="float64").to_numpy(na_value=float("nan"))
+            frame[column] = frame[column].astype("int64" if integer else "float64")
         elif field["type"] == "date":
             frame[column] = pd.to_datetime(frame[column].where(frame[column] != ""), format="%Y-%m-%d")
     return frame
