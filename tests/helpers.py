@@ -35,6 +35,7 @@ __all__ = [
     "find_figure",
     "find_table",
     "free_port",
+    "listening_addresses",
     "plotly_figures",
     "soup_of",
     "table_rows",
@@ -81,6 +82,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def listening_addresses(session: int) -> set[str]:
+    """The local addresses (address:port) that the processes of a session listen on, as `ss` reports them."""
+    processes = subprocess.run(["ps", "-e", "-o", "pid=,sid="], capture_output=True, text=True, check=True).stdout
+    pids = {pid for pid, sid in (line.split() for line in processes.splitlines()) if sid == str(session)}
+    sockets = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True, check=True).stdout
+    return {line.split()[3] for line in sockets.splitlines() if any(f"pid={pid}," in line for pid in pids)}
 
 
 def copy_repository(folder: Path, *, with_caches: bool = True) -> Path:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTIFACTS, HTML_DIR, build_copy, copy_repository, free_port
+from tests.helpers import ARTIFACTS, HTML_DIR, build_copy, copy_repository, free_port, listening_addresses
 
 CHAPTER = Path("book") / "chapters" / "08-challenges.md"
 ANCHOR = "总结成绩的同时，我们也清醒地认识到"
@@ -115,6 +115,8 @@ def test_live_preview_shows_a_saved_edit(repo, browser):
             assert time.monotonic() < deadline, "the preview did not build"
             time.sleep(1)
         page.wait_for_timeout(1500)  # the page's reload script connects
+        addresses = listening_addresses(server.pid)  # `make serve` serves this machine only
+        assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
         with edited_chapter(repo, "预览测试：这句话是刚刚保存的。"):
             page.wait_for_function(
                 "() => document.body.innerText.includes('预览测试：这句话是刚刚保存的。')", timeout=60_000

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ import pytest
 from tests.helpers import ARTIFACTS, CHAPTER_DIR, EVAL_NAME, ROOT, free_port
 
 CHAPTER = CHAPTER_DIR / "02-talent-cultivation.md"
-TOKEN = "editor-test"
+TOKEN = "editor-" + secrets.token_hex(12)  # random: a file holding it can only have got it from the server
 # Numbers the chapter's prose shows once its cells ran (computed from 表 4, 表 6 and reported_facts.csv).
 EXPECTED_TEXT = [
     "取得了省赛一等奖一项、二等奖2项、三等奖4项",
@@ -39,7 +40,6 @@ def lab(tmp_path_factory):
             "-m",
             "jzreport.lab",
             "--no-browser",
-            "--ip=127.0.0.1",
             f"--port={port}",
             f"--LabApp.workspaces_dir={home / 'workspaces'}",
         ],
@@ -47,6 +47,7 @@ def lab(tmp_path_factory):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -58,7 +59,7 @@ def lab(tmp_path_factory):
                 time.sleep(0.5)
         else:
             raise AssertionError("JupyterLab did not start")
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -72,7 +73,8 @@ def chapter_after_run_all(lab, browser):
     problems = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.goto(f"{lab}/lab/tree/{CHAPTER.relative_to(ROOT).as_posix()}?token={TOKEN}")
+    url, _ = lab
+    page.goto(f"{url}/lab/tree/{CHAPTER.relative_to(ROOT).as_posix()}?token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-MarkdownCell", timeout=60_000)
     page.wait_for_timeout(1500)
     opened_dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty").count()
@@ -155,8 +157,23 @@ def test_saving_leaves_the_chapter_unchanged(chapter_after_run_all):
 
 
 def test_interface_switches_to_english(lab):
-    with urllib.request.urlopen(f"{lab}/lab/api/translations/?token={TOKEN}", timeout=10) as response:
+    url, _ = lab
+    with urllib.request.urlopen(f"{url}/lab/api/translations/?token={TOKEN}", timeout=10) as response:
         import json
 
         languages = json.load(response)["data"]
     assert {"en", "zh_CN"} <= set(languages)
+
+
+def test_the_server_listens_on_this_machine_only_and_writes_no_token(lab, chapter_after_run_all):
+    """`make lab` serves on 127.0.0.1 only (its kernels too), and its token is in no file of the repository."""
+    from tests.helpers import listening_addresses
+
+    _, session = lab
+    addresses = listening_addresses(session)
+    assert addresses and all(a.startswith("127.0.0.1:") for a in addresses), addresses
+    tracked = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True)
+    for name in filter(None, tracked.stdout.decode().split("\0")):
+        path = ROOT / name
+        if path.is_file() and path.stat().st_size < 5_000_000:
+            assert TOKEN.encode() not in path.read_bytes(), f"the lab's token is written in {name}"

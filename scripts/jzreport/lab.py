@@ -41,6 +41,7 @@ def lab_command(*extra: str) -> list[str]:
     command = [
         str(Path(sys.executable).with_name("jupyter")),
         "lab",
+        "--ServerApp.ip=127.0.0.1",  # this machine only: the server can run code and edit the repository
         f"--ServerApp.root_dir={paths.ROOT}",
         "--LabApp.default_url=/lab/tree/book/chapters",
         "--ServerApp.contents_manager_class=jzreport.lab.ChapterContentsManager",
