@@ -73,6 +73,15 @@ def _sheet_name(caption: str) -> str:
     return _SHEET_FORBIDDEN.sub(" ", name)[:31] or "表"
 
 
+def _append(sheet, values: list) -> None:
+    """A row of the sheet; every text stays text: openpyxl would store a text starting with "=" as a formula,
+    which Excel and WPS then evaluate (a data cell could run a formula on the reader's machine)."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
     """The table as an .xlsx: caption, header, rows (numbers as numbers), then the source line."""
     from openpyxl import Workbook
@@ -81,11 +90,11 @@ def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _sheet_name(caption)
-    sheet.append([caption])
+    _append(sheet, [caption])
     sheet["A1"].font = Font(bold=True)
     for index, row in enumerate(rows):
         values = [_cell_value(text) if index else (text, None) for text in row]
-        sheet.append([value for value, _ in values])
+        _append(sheet, [value for value, _ in values])
         for column, (_, number_format) in enumerate(values, start=1):
             if number_format:
                 sheet.cell(row=sheet.max_row, column=column).number_format = number_format
@@ -93,7 +102,7 @@ def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
     sheet.append([])
-    sheet.append([source])
+    _append(sheet, [source])
     built = datetime.datetime(*_build_time())
     book.properties.created = built
     book.properties.creator = edition.current().title
