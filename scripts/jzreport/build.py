@@ -295,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=["html", "pdf"])
     args = parser.parse_args(argv)
-    os.environ.update(reproducible_time())  # one time for everything this build writes
+    # One time for everything this build writes; one hash seed for the kernels and Sphinx (a set printed in an
+    # output, such as a table's repr in the downloadable notebooks, keeps its order).
+    os.environ.update({**reproducible_time(), "PYTHONHASHSEED": "0"})
     {"html": build_html, "pdf": build_pdf}[args.target]()
     return 0
 
