@@ -133,13 +133,14 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "memory_gb": round(memory_kb / 1024 / 1024),
         "python": platform.python_version(),
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine while it was measured
     }
 
 
 def verify(folder: Path, reuse_venv: bool) -> dict:
     current = edition.current()
     archive = SITE / current.source_archive_name
-    run = Run(folder, total=8)
+    run, host = Run(folder, total=8), machine()  # the load before this run adds its own
     digest = run.step(
         "核对归档 check the archive",
         f"grep {archive.name} SHA256SUMS | sha256sum -c",
@@ -176,7 +177,7 @@ def verify(folder: Path, reuse_venv: bool) -> dict:
         "archive": archive.name,
         "archive_bytes": archive.stat().st_size,
         "archive_sha256": digest,
-        "machine": machine(),
+        "machine": host,
         "venv": "reused" if reuse_venv else "fresh",
         "pip_find_links": bool(os.environ.get("PIP_FIND_LINKS")),
         "steps": run.steps,

@@ -93,7 +93,8 @@ def timings(sources: dict[str, bytes]) -> str:
     return (
         f"测量于 (measured on) {measured['measured']}，归档来自提交 (archive of commit) `{measured['commit'][:12]}`，"
         f"`make verify-archive`；{machine['os']}，{machine['cores']} 核 (cores)，内存 (memory) "
-        f"{machine['memory_gb']} GB，Python {machine['python']}；"
+        f"{machine['memory_gb']} GB，Python {machine['python']}，开始时的负载 (load average at the start) "
+        f"{machine.get('load_average', '—')}；"
         f"{'全新的' if measured['venv'] == 'fresh' else '已有的'} Python 环境 "
         f"({'a fresh' if measured['venv'] == 'fresh' else 'an existing'} .venv).\n\n"
         + _table(["步骤 Step", "命令 Command", "秒 Seconds"], rows)
