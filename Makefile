@@ -7,6 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # The tree's own package first: `make setup` installs jzreport editable, pointing at the tree it was installed from,
 # so a tree built with another tree's environment (VENV=/elsewhere/.venv) would otherwise import that tree's code.
+# (Borrow one as it is with `-o /elsewhere/.venv/.requirements-installed`: otherwise make may reinstall it from here.)
 export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 SETUP := $(VENV)/.requirements-installed
 # The report edition to build: data/$(EDITION)/ and source/$(EDITION)-quality-report.txt (same schemas every year).

@@ -68,6 +68,7 @@ class Run:
     def __init__(self, folder: Path, total: int):
         self.folder, self.total, self.steps = folder, total, []
         self.env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+        self.make_options: list[str] = []
 
     def step(self, name: str, command: str, action) -> object:
         number = len(self.steps) + 1
@@ -82,7 +83,9 @@ class Run:
     def make(self, tree: Path, *args: str, expect_success: bool = True) -> str:
         log = self.folder / f"make-{'-'.join(args).replace('=', '_').replace('/', '_')}-{len(self.steps) + 1}.log"
         with open(log, "w", encoding="utf-8") as out:
-            result = subprocess.run(["make", *args], cwd=tree, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+            result = subprocess.run(
+                ["make", *self.make_options, *args], cwd=tree, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
         text = log.read_text(encoding="utf-8", errors="replace")
         if (result.returncode == 0) != expect_success:
             tail = "\n".join(text.splitlines()[-25:])
@@ -148,8 +151,9 @@ def verify(folder: Path, reuse_venv: bool) -> dict:
     )
     tree = run.step("解包 unpack", f"tar -xzf {archive.name}", lambda: unpack(archive, folder / "stranger"))
     info, source_disk = source_tree.read_info(tree), disk_mb(tree)
-    if reuse_venv:
-        run.env["VENV"] = str(paths.ROOT / ".venv")
+    if reuse_venv:  # this tree's environment as it is: `-o` its stamp, or make would install the unpacked package in it
+        venv = paths.ROOT / ".venv"
+        run.env["VENV"], run.make_options = str(venv), ["-o", f"{venv}/.requirements-installed"]
         run.step("make setup（借用已有的 .venv; existing .venv）", "make setup VENV=…", lambda: run.make(tree, "setup"))
     else:
         run.step("make setup（全新的 .venv; a fresh .venv）", "make setup", lambda: run.make(tree, "setup"))

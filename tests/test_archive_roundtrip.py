@@ -27,11 +27,12 @@ NOT_INHERITED |= {name for name in os.environ if name.startswith("JZREPORT_") an
 
 
 def _make(tree, *targets):
+    """make in the unpacked tree with this repository's environment, taken as it is: `-o` its setup stamp, or make
+    would install the tree's package into it (the archive's files are dated at the commit, after the stamp)."""
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     venv = paths.ROOT / ".venv"
-    return subprocess.run(
-        ["make", *targets, f"VENV={venv}"], cwd=tree, env=env, capture_output=True, text=True, timeout=900
-    )
+    command = ["make", *targets, f"VENV={venv}", "-o", f"{venv}/.requirements-installed"]
+    return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, timeout=900)
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +47,14 @@ def unpacked(tmp_path_factory, html_dir):
     result = _make(tree, "html", "pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert (HTML_DIR / "SHA256SUMS").read_bytes() == published, "the unpacked tree built into this repository"
+    imported = subprocess.run(
+        [str(paths.ROOT / ".venv" / "bin" / "python"), "-c", "import jzreport; print(jzreport.__file__)"],
+        cwd=folder,
+        env={"PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert imported.startswith(str(paths.ROOT / "scripts")), f"the borrowed environment now imports {imported}"
     return tree
 
 
