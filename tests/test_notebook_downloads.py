@@ -1,5 +1,5 @@
 """Each chapter page offers its executed notebook in the download menu: a valid .ipynb in the site, holding the
-outputs the page shows, that runs again and glues the same values."""
+outputs and the prose's numbers the page shows, that runs again and glues the same values."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ def test_download_menu_offers_the_executed_notebook(html_dir, page):
         label: _shown(rows) for label, rows in shown_tables.items()
     }
     assert figures == shown_figures
+    # the prose's numbers, kept where jupyterlab-myst shows them without running the cells
+    kept = [
+        expression["result"]["data"]["text/plain"]
+        for cell in notebook.cells
+        for expression in cell.metadata.get("user_expressions", [])
+    ]
+    assert ["".join(v.split()) for v in kept] == ["".join(v.split()) for v in published.glued_numbers(soup)]
 
 
 def test_a_downloaded_notebook_runs_again_and_glues_the_same_values(html_dir, tmp_path):

@@ -11,13 +11,15 @@ pairing with the Markdown file (which would have JupyterLab save the download as
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
 
-from . import notebook_runner
+from . import data, notebook_runner
 
 KEPT_METADATA = ("kernelspec", "language_info", "jzreport")  # jzreport: the data files the chapter declares
+EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a number in the prose (book/_ext/notebook_syntax.py)
 
 
 def executed(cache_dir: Path, chapter: Path):
@@ -33,12 +35,28 @@ def executed(cache_dir: Path, chapter: Path):
     return merged
 
 
+def with_prose_numbers(notebook) -> None:
+    """Keep in each Markdown cell the values the book pastes for its {eval}`name` numbers (a number the report
+    states, as printed in reported_facts.csv, else the value the chapter glued), where jupyterlab-myst keeps what
+    it evaluated after Run All (`user_expressions`): the download shows the book's numbers before it runs again."""
+    values = {**notebook_runner.glued(notebook), **{key: fact.text for key, fact in data.stated_facts().items()}}
+    for cell in notebook.cells:
+        names = EVAL_NAME.findall(cell.source) if cell.cell_type == "markdown" else []
+        if names:
+            cell.metadata["user_expressions"] = [
+                {"expression": name, "result": {"status": "ok", "data": {"text/plain": values[name]}}}
+                for name in names
+                if name in values
+            ]
+
+
 def publishable(notebook):
     """A copy of `notebook` that is the same for every build of the same source, validated."""
     notebook = copy.deepcopy(notebook)
     notebook.metadata = {key: notebook.metadata[key] for key in KEPT_METADATA if key in notebook.metadata}
     for index, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{index:03d}"
+    with_prose_numbers(notebook)
     nbformat.validate(notebook)
     return notebook
 
