@@ -116,6 +116,8 @@ def programs(site: Path) -> str:
         if not page.exists():
             continue
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for permalink in soup.select("a.headerlink"):
+            permalink.decompose()
         tables = [_number(t.find("caption").get_text(" ", strip=True)) for t in soup.find_all("table", id=True)]
         figures = [name.removeprefix("plotly-") for name in published.figures(soup)]
         rows.append(
