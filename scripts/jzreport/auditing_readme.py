@@ -96,7 +96,14 @@ def timings(sources: dict[str, bytes]) -> str:
         f"{machine['memory_gb']} GB，Python {machine['python']}，开始时的负载 (load average at the start) "
         f"{machine.get('load_average', '—')}；"
         f"{'全新的' if measured['venv'] == 'fresh' else '已有的'} Python 环境 "
-        f"({'a fresh' if measured['venv'] == 'fresh' else 'an existing'} .venv).\n\n"
+        f"({'a fresh' if measured['venv'] == 'fresh' else 'an existing'} .venv)"
+        + (
+            "，pip 先从本机的 wheel 目录取文件 (pip found the wheels in a local folder first: PIP_FIND_LINKS; "
+            "downloading them all from PyPI takes longer)"
+            if measured.get("pip_find_links")
+            else ""
+        )
+        + ".\n\n"
         + _table(["步骤 Step", "命令 Command", "秒 Seconds"], rows)
         + f"\n\n合计 (in all): {sum(step['seconds'] for step in measured['steps']) / 60:.1f} 分钟 (minutes)。"
         f"磁盘 (disk): 源文件 (source) {disk['source']:.0f} MB，`.venv` {disk['venv']:.0f} MB，"
