@@ -5,6 +5,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The tree's own package first: `make setup` installs jzreport editable, pointing at the tree it was installed from,
+# so a tree built with another tree's environment (VENV=/elsewhere/.venv) would otherwise import that tree's code.
+# (Borrow one as it is with `-o /elsewhere/.venv/.requirements-installed`: otherwise make may reinstall it from here.)
+export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 SETUP := $(VENV)/.requirements-installed
 # The report edition to build: data/$(EDITION)/ and source/$(EDITION)-quality-report.txt (same schemas every year).
 # Its default is jzreport.paths.DEFAULT_EDITION; everything else about the edition comes from its data.
@@ -13,12 +17,12 @@ ifneq ($(EDITION),)
 export JZREPORT_EDITION := $(EDITION)
 endif
 
-.PHONY: help book html pdf audit lab serve check-data record-data lint format test benchmark lock clean setup \
-	system-html system-pdf system-test
+.PHONY: help book html pdf audit lab serve check-data record-data lint format test benchmark verify-archive lock \
+	clean setup system-html system-pdf system-test
 
 help: ## list the targets (this text)
 	@echo "make <target> [EDITION=<year>]"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 book: html pdf ## build the book: HTML site and PDF (book/_build/html, book/_build/pdf)
 
@@ -72,7 +76,8 @@ PORT ?= 8000
 serve: system-html $(SETUP) ## live preview at http://127.0.0.1:8000/ (PORT=...), rebuilt on every save
 	$(PY) -m jzreport.preview --port $(PORT)
 
-audit: system-html $(SETUP) ## re-execute every chapter and compare with the published book
+audit: system-html $(SETUP) ## re-execute every chapter and compare with the published book (an unpacked source archive checks its files first)
+	$(PY) -m jzreport.source_tree check
 	$(PY) -m jzreport.reaudit
 
 lint: $(SETUP) ## ruff lint and format check over the package, extensions, scripts, tests and chapters
@@ -88,6 +93,9 @@ test: system-test $(SETUP) $(NODE_TOOLS) lint html pdf ## lint, build the book, 
 
 benchmark: system-test $(SETUP) $(NODE_TOOLS) ## measure build and test times (side by side with a baseline) and page speed
 	$(PY) scripts/benchmark.py
+
+verify-archive: $(SETUP) ## a stranger's run of the published source archive: unpack, make book, compare, make audit (timed)
+	$(PY) scripts/verify_archive.py
 
 clean: ## remove everything built
 	rm -rf book/_build

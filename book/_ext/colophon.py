@@ -1,20 +1,20 @@
 """Sphinx extension: the colophon (版本说明) page, filled in at build time.
 
-It replaces the line `{colophon-details}` in colophon.md with: the git commit the book was built from,
-the build time (SOURCE_DATE_EPOCH when set, for reproducible builds), the sha256 of every data file
-and the versions of the packages that built the book. The page is re-read on every build.
+It replaces the line `{colophon-details}` in colophon.md with: the git commit the book was built from (in an
+unpacked source archive, which has no git, the commit its SOURCE-INFO.json records: jzreport.source_tree), the
+build time (SOURCE_DATE_EPOCH when set, for reproducible builds), the sha256 of every data file, the versions of
+the packages that built the book, and (in HTML) the downloads named after the edition: the data package and the
+book's complete source. The page is re-read on every build.
 """
 
 from __future__ import annotations
 
 import json
 import platform
-import subprocess
 from importlib import metadata
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 MARKER = "{colophon-details}"
+DOWNLOADS_MARKER = "{colophon-downloads}"  # inside the page's HTML-only block
 PACKAGES = [
     "jupyter-book",
     "sphinx",
@@ -32,13 +32,6 @@ PACKAGES = [
 ]
 
 
-def _git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return ""
-
-
 def _build_time() -> str:
     from jzreport.build import build_moment
 
@@ -46,9 +39,11 @@ def _build_time() -> str:
 
 
 def details() -> str:
-    commit = _git("rev-parse", "HEAD") or "（不在 git 仓库中构建）"
-    dirty = " ＋ 未提交的修改" if _git("status", "--porcelain", "--untracked-files=no") else ""
-    from jzreport import paths
+    from jzreport import paths, source_tree
+
+    origin = source_tree.origin()  # git, or in an unpacked source archive the commit it records
+    commit = origin.commit or "（不在 git 仓库中构建）"
+    dirty = " ＋ 未提交的修改" if origin.modified else ""
 
     descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
     lines = [
@@ -90,9 +85,26 @@ def details() -> str:
     return "\n".join(lines)
 
 
+def downloads() -> str:
+    """The edition's data package and the book's complete source, as links (raw HTML)."""
+    from jzreport import edition
+
+    current = edition.current()
+    data_zip, archive = current.data_zip_name, current.source_archive_name
+    return (
+        f'<p class="data-download">全部数据（数据包：datapackage.json 与全部 CSV，一个 zip 文件）：'
+        f'<a href="{data_zip}">{data_zip}</a>；每张表的 Excel 文件（.xlsx）在该表下方的来源行中。</p>\n'
+        '<p class="source-download">本书的全部源文件（章节、代码、Sphinx 扩展、数据、原报告文本、锁定的依赖、'
+        f'Makefile 与测试，一个 tar.gz 文件）：<a href="{archive}">{archive}</a>。'
+        "解包到空文件夹（不需要 git），按其中的 AUDITING.md（中英文）运行 <code>make book</code>，"
+        "得到与本网站逐字节相同的 HTML 与 PDF（与本网站的 SHA256SUMS 比较）；"
+        "<code>make audit</code> 从头重新执行每一章并与之对照。</p>"
+    )
+
+
 def _fill(app, docname, source):
     if MARKER in source[0]:
-        source[0] = source[0].replace(MARKER, details())
+        source[0] = source[0].replace(MARKER, details()).replace(DOWNLOADS_MARKER, downloads())
 
 
 def _always_outdated(app, env, added, changed, removed):

@@ -11,11 +11,14 @@
    problem (chapter file and line, in Chinese and English); the full log is kept in book/_build/logs/;
 4. check the result (for the PDF: XeLaTeX found a glyph for every character);
 5. only when everything succeeded, publish: book/_build/html replaced in one rename, the PDF written
-   to book/_build/pdf/ and into the published HTML site (whose front page links to it), with a
-   SHA256SUMS of every published file (`sha256sum -c SHA256SUMS` in the site checks them).
+   to book/_build/pdf/ and into the published HTML site (whose front page links to it), with the book's
+   source as one archive (jzreport.source_archive: it lists the checksums of the site's other files, so it is
+   packed again after the PDF) and a SHA256SUMS of every published file (`sha256sum -c SHA256SUMS` in the
+   site checks them).
 
-Builds are reproducible: the build time is the commit's (SOURCE_DATE_EPOCH, unless already set), so two
-builds of the same commit, in any folder at any time, publish byte-identical files.
+Builds are reproducible: the build time is the commit's (SOURCE_DATE_EPOCH, unless already set; in an unpacked
+source archive, the time it records), so two builds of the same commit, in any folder at any time, publish
+byte-identical files, and so does a build of the published source archive, unpacked, without git.
 """
 
 from __future__ import annotations
@@ -29,7 +32,18 @@ import sys
 import time
 from pathlib import Path
 
-from . import build_report, cache_guard, data, edition, parallel_execution, paths, static_images, validation
+from . import (
+    build_report,
+    cache_guard,
+    data,
+    edition,
+    parallel_execution,
+    paths,
+    source_archive,
+    source_tree,
+    static_images,
+    validation,
+)
 
 BUILD_DIR = paths.BUILD_DIR
 WORK_DIR = BUILD_DIR / "work"
@@ -136,11 +150,12 @@ def jupyter_book(builder: str, while_starting=None) -> None:
 
 def reproducible_time() -> dict[str, str]:
     """SOURCE_DATE_EPOCH: the time of the commit being built (Sphinx's dates, the colophon, XeTeX's PDF dates
-    with FORCE_SOURCE_DATE), unless the caller set one. Outside git, the build's own time."""
+    with FORCE_SOURCE_DATE), unless the caller set one. In an unpacked source archive (no git), the time its
+    SOURCE-INFO.json records: the published build's (jzreport.source_tree). Otherwise the build's own time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if not epoch:
-        result = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=paths.ROOT, capture_output=True, text=True)
-        epoch = result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else str(int(time.time()))
+        recorded = source_tree.origin().epoch
+        epoch = str(recorded if recorded is not None else int(time.time()))
     return {"SOURCE_DATE_EPOCH": epoch, "FORCE_SOURCE_DATE": "1"}
 
 
@@ -171,14 +186,31 @@ def publish_file(new: Path, published: Path) -> None:
     staging.replace(published)
 
 
+def publish_source(site: Path) -> None:
+    """The book's source as one archive in the site (jzreport.source_archive), packed once every other file of
+    the site is final: it lists their checksums. A tree that is neither a git checkout nor an unpacked archive
+    (a copy of the files alone) has no known list of source files: it publishes no archive, and says so."""
+    if outside := source_tree.untracked():
+        announce(
+            f"未纳入 git 的文件不在源代码归档中 (files git does not track are not in the source archive): {', '.join(outside)}"
+        )
+    try:
+        source_archive.write(site, int(reproducible_time()["SOURCE_DATE_EPOCH"]))
+    except source_tree.SourceTreeError as unknown:
+        (site / edition.current().source_archive_name).unlink(missing_ok=True)
+        announce(f"不发布源代码归档 (no source archive published): {unknown}")
+
+
 def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ()) -> None:
-    """Copy `new` (and `extra_files`) beside `published`, then swap them with renames."""
+    """Copy `new` (and `extra_files`) beside `published`, add the source archive and SHA256SUMS, then swap them
+    with renames: readers see the old site or the new one, never a mixture."""
     staging = published.with_name(published.name + ".new")
     previous = published.with_name(published.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(new, staging, ignore=shutil.ignore_patterns(*UNPUBLISHED))
     for extra in extra_files:
         shutil.copy2(extra, staging / extra.name)
+    publish_source(staging)
     write_checksums(staging)
     shutil.rmtree(previous, ignore_errors=True)
     if published.exists():
@@ -254,9 +286,8 @@ def build_pdf() -> None:
             "book/_latex/jzbook.sty)"
         )
     publish_file(built, PUBLISHED_PDF_DIR / pdf_name)
-    if PUBLISHED_HTML.exists():
-        publish_file(built, PUBLISHED_HTML / pdf_name)
-        write_checksums(PUBLISHED_HTML)
+    if PUBLISHED_HTML.exists():  # the site with the new PDF, the archive that lists it, and SHA256SUMS, at once
+        replace_atomically(PUBLISHED_HTML, PUBLISHED_HTML, [built])
     announce(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / pdf_name).relative_to(paths.ROOT)}")
 
 
@@ -264,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=["html", "pdf"])
     args = parser.parse_args(argv)
+    # One time for everything this build writes; one hash seed for the kernels and Sphinx (a set printed in an
+    # output, such as a table's repr in the downloadable notebooks, keeps its order).
+    os.environ.update({**reproducible_time(), "PYTHONHASHSEED": "0"})
     {"html": build_html, "pdf": build_pdf}[args.target]()
     return 0
 

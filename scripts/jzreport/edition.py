@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from . import data, paths
 
-PUBLICATION_PREFIX = "jzjdgc"  # file names of what the book publishes (PDF, data zip)
+PUBLICATION_PREFIX = "jzjdgc"  # file names of what the book publishes (PDF, data zip, source archive)
 
 
 class EditionError(data.DataError):
@@ -38,6 +38,10 @@ class Edition:
     @property
     def data_zip_name(self) -> str:
         return f"{PUBLICATION_PREFIX}-data-{self.year}.zip"
+
+    @property
+    def source_archive_name(self) -> str:
+        return f"{PUBLICATION_PREFIX}-source-{self.year}.tar.gz"
 
 
 def _read() -> Edition:
