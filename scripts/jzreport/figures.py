@@ -142,4 +142,9 @@ def report_figure(
     from .figure_style import TEMPLATE
 
     sources = [source] if isinstance(source, str) else list(source)
+    for number, trace in enumerate(fig.data):
+        if trace.uid is None:
+            # plotly.js gives a trace without uid a random one, which its SVG image carries in class names: an id
+            # from the label makes the image's bytes the same in every build.
+            trace.uid = f"{label}-{number}"
     return ReportFigure(fig.update_layout(template=TEMPLATE), label, caption, sources, report_ref=report_ref, note=note)
