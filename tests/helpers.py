@@ -20,6 +20,7 @@ HTML_DIR = paths.BUILD_DIR / "html"
 CHAPTER_DIR = paths.BOOK_DIR / "chapters"
 SOURCE_TEXT = paths.SOURCE_TEXT  # the edition's report text (the same setting as the build: JZREPORT_EDITION)
 EDITION = edition.current()  # the edition built: its year, previous year, title and file names
+PDF = paths.BUILD_DIR / "pdf" / EDITION.pdf_name  # the published PDF
 TOOLS = ROOT / "tests" / "tools" / "node_modules"  # the outside judges from npm (tests/tools/package.json)
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "CHAPTER_DIR",
     "EVAL_NAME",
     "HTML_DIR",
+    "PDF",
     "ROOT",
     "SOURCE_TEXT",
     "TOOLS",
@@ -38,6 +40,7 @@ __all__ = [
     "listening_addresses",
     "plotly_figures",
     "soup_of",
+    "squeeze",
     "table_rows",
 ]
 
@@ -45,6 +48,11 @@ __all__ = [
 @cache
 def soup_of(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def squeeze(text: str) -> str:
+    """Text without white space (PDF text and web text compared whatever their line breaks)."""
+    return re.sub(r"\s+", "", text)
 
 
 def all_pages() -> list[Path]:

@@ -140,8 +140,11 @@ NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 def _stated_and_derived() -> set[float]:
     """Every number the data files hold, and what follows from them by the audit's own arithmetic
-    : a column's total, its running totals in the table's order, its totals per category of any text column,
-    and the rest of a percentage (100 − p)."""
+    : a column's total, its running totals in the table's order, its totals per category of any text column, the
+    rest of a percentage (100 − p), and each value's share of its column's total (to 1 or 2 decimal places, as the
+    book prints a share: 图 39's 50.5%)."""
+    from jzreport.numbers import fmt_pct
+
     allowed = set()
     for name in data.tables():
         frame = data.load_table(name)
@@ -153,6 +156,9 @@ def _stated_and_derived() -> set[float]:
             allowed.update(100 - float(v) for v in values)
             allowed.add(float(values.sum()))
             allowed.update(float(values.iloc[: i + 1].sum()) for i in range(len(values)))
+            if values.sum():  # each value's share of the column's total, in %, as the book prints a share
+                shares = [100 * float(v) / float(values.sum()) for v in values]
+                allowed.update(float(fmt_pct(share, places)) for share in shares for places in (1, 2))
             for category in text:
                 allowed.update(float(group.sum()) for _, group in frame.groupby(category)[column])
         for column in text:  # numbers written inside text cells (reported_facts values, "3 名教师")
@@ -184,3 +190,26 @@ def test_every_number_a_figure_draws_is_stated_or_follows_from_stated_numbers(ht
             for trace in traces:
                 invented = [n for n in _drawn_numbers(trace) if round(n, 6) not in allowed]
                 assert not invented, f"{page.name} {label} trace {trace.get('name')!r} draws {invented}"
+
+
+def test_every_trace_writes_its_numbers_as_labels_and_hovers_with_them(html_dir):
+    """A chart's numbers are the book's own text (jzreport.figures.labels, the tables' formatting), one label per
+    data point; the hover text shows that label, and no template asks plotly to format a value or a percentage."""
+    from tests.helpers import chapter_pages, plotly_figures
+
+    for page in chapter_pages():
+        for label, traces in plotly_figures(page).items():
+            for trace in traces:
+                where = f"{page.name} {label} {trace.get('name')!r}"
+                points = trace.get("labels") if trace["type"] == "pie" else trace.get("x")
+                text = trace.get("text")
+                text = [text] if isinstance(text, str) else text
+                assert isinstance(text, list) and len(text) == len(points), where
+                assert all(isinstance(t, str) and t for t in text), (where, text)
+                value = "values" if trace["type"] == "pie" else "x" if trace.get("orientation") == "h" else "y"
+                for template in (trace.get("hovertemplate", ""), trace.get("texttemplate", "")):
+                    assert not any(code in template for code in ("%{value", "%{percent", "%{" + value)), (
+                        where,
+                        template,
+                    )
+                assert "%{text}" in trace.get("hovertemplate", ""), (where, trace.get("hovertemplate"))

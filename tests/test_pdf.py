@@ -8,9 +8,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.helpers import EDITION, ROOT, all_pages, chapter_pages, plotly_figures, soup_of
+from tests.helpers import EDITION, PDF, ROOT, SOURCE_TEXT, all_pages, chapter_pages, plotly_figures, soup_of, squeeze
 
-PDF = ROOT / "book" / "_build" / "pdf" / EDITION.pdf_name
 LATEX_LOG = ROOT / "book" / "_build" / "work" / "_build" / "latex" / EDITION.pdf_name.replace(".pdf", ".log")
 
 
@@ -20,11 +19,6 @@ def pdf_text() -> str:
         pytest.fail("the PDF is not built: run `make pdf` (`make test` builds it first)")
     text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
     return squeeze(text)
-
-
-def squeeze(text: str) -> str:
-    """Text without white space; LaTeX's non-breaking hyphens (U+2010/2011) read as "-"."""
-    return re.sub(r"\s+", "", text).replace("\u2011", "-").replace("\u2010", "-")
 
 
 def test_pdf_is_published_and_linked_from_the_front_page(html_dir):
@@ -111,3 +105,15 @@ def test_pdf_carries_xmp_metadata():
     assert xmp is not None, "no XMP metadata"
     assert "锦州市机电工程学校" in "".join(xmp.dc_title.values()) and "锦州市机电工程学校" in "".join(xmp.dc_creator)
     assert "zh-CN" in xmp.dc_language
+
+
+def test_hyphens_copy_as_hyphens(pdf_text):
+    """Every hyphen of the text reads as "-" (U+002D) when copied or searched: no hyphenated word of the report
+    that the book prints (a test's name, a phone number, a range of years) comes out with U+2010/U+2011, and
+    none is missing. The words are the source text's, as the HTML book shows them."""
+    web = squeeze(" ".join(soup_of(page).get_text(" ") for page in all_pages()))
+    hyphenated = set(re.findall(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+", SOURCE_TEXT.read_text(encoding="utf-8")))
+    printed = {word for word in hyphenated if word in web}
+    assert {"SCL-90", "0416-7915556"} <= printed, sorted(printed)
+    assert sorted(word for word in printed if word not in pdf_text) == []
+    assert [c for c in pdf_text if c in "\u2010\u2011"] == [], "hyphens that copy as U+2010/U+2011"

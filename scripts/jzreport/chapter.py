@@ -4,7 +4,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from .data import field_titles, load_table, rows_of
-from .figures import report_figure
+from .figures import labels, report_figure
 from .numbers import fmt_number, fmt_signed, fmt_zh_count, share_pct
 from .prose import bind_stated_facts, say
 from .tables import report_table, with_total_row
@@ -19,6 +19,7 @@ __all__ = [
     "fmt_signed",
     "fmt_zh_count",
     "bind_stated_facts",
+    "labels",
     "load_table",
     "pd",
     "report_figure",

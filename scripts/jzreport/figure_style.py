@@ -13,6 +13,7 @@ FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHe
 STATIC_FONT_FAMILY = "WenQuanYi Micro Hei"
 PALETTE = ["#1f5fa8", "#e07b24", "#3a9b5b", "#c0392b", "#7b5ea7", "#8c6d31", "#17becf", "#7f7f7f"]
 STATIC_WIDTH, STATIC_HEIGHT = 800, 450
+AXIS_TITLE_STANDOFF = 12  # px between an axis's tick labels and its title
 # The interactive figure's plotly.js options: no logo, resizes with the page, no image download button.
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["toImage"]}
 
@@ -22,9 +23,18 @@ TEMPLATE = go.layout.Template(
         colorway=PALETTE,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=50, b=60),
-        xaxis=dict(gridcolor="#e5e5e5", linecolor="#999", automargin=True),
-        yaxis=dict(gridcolor="#e5e5e5", linecolor="#999", automargin=True, rangemode="tozero"),
+        # Axis titles keep clear of the image's edges: plotly's automatic margins reckon a title one font size
+        # deep, less than a CJK line, and then push it flush against the edge (or, in the PDF, past it). With a
+        # standoff the margin grows by the title's own room; the left margin leaves room for a y-axis title.
+        margin=dict(l=80, r=20, t=50, b=60),
+        xaxis=dict(gridcolor="#e5e5e5", linecolor="#999", automargin=True, title_standoff=AXIS_TITLE_STANDOFF),
+        yaxis=dict(
+            gridcolor="#e5e5e5",
+            linecolor="#999",
+            automargin=True,
+            rangemode="tozero",
+            title_standoff=AXIS_TITLE_STANDOFF,
+        ),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         separators=".",
     )

@@ -1,6 +1,10 @@
 """Figures of the report: `ReportFigure`, the counterpart of `tables.ReportTable`.
 
 A chapter builds a plotly figure from its data and shows it with `report_figure(fig, label, caption, source)`.
+A chart writes its numbers as the tables print them: each trace carries its numbers as text labels made by
+`labels` (a count as a whole number, a number with the decimal places its schema fixes, as
+jzreport.tables.format_cell prints it), drawn on its bars, slices or points (or only shown on hover) and never
+formatted by plotly itself; `report_figure` checks this and makes the hover text show the same labels.
 The figure is displayed as two outputs:
 - the figure: its plotly JSON under the book's own mimetype (FIGURE_MIME), which the build renders
   (jzreport.figure_rendering: a static SVG image with a text alternative and the data for the interactive
@@ -49,22 +53,40 @@ def plain_json(obj):
     return obj
 
 
-def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+def labels(values, source: str | None = None, *, decimals: int | None = None, unit: str = "") -> list[str]:
+    """The numbers `values` as a chart writes them (on its bars, slices and points, and on hover): as the book's
+    tables print them (jzreport.tables.format_cell), a count as a whole number (74, not 74.0) and a number with
+    the decimal places its schema fixes: `decimals`, else those of the column `values.name` (a pandas Series'
+    name) in the data file `source`. `unit` follows each number: labels(rates, unit="%")."""
+    from .tables import format_cell, schema_decimals
+
+    if decimals is None and source is not None:
+        decimals = schema_decimals(source).get(getattr(values, "name", None))
+    return [format_cell(value.item() if hasattr(value, "item") else value, decimals) + unit for value in values]
+
+
+def _axes(trace) -> tuple[str, str]:
+    """(category, value) keys of a trace's data: labels and values for a pie, else y and x for a horizontal bar,
+    x and y otherwise."""
+    if trace["type"] == "pie":
+        return "labels", "values"
+    return ("y", "x") if trace.get("orientation") == "h" else ("x", "y")
+
+
+def _plain(text) -> str:
+    return str(text).replace("<br>", " ")
 
 
 def describe(spec: dict, caption: str) -> str:
-    """A text alternative for the figure: its caption, then every trace's data as category–value pairs."""
+    """A text alternative for the figure: its caption, then every trace's data as category–label pairs (the
+    numbers as the chart writes them)."""
     parts = []
     for trace in spec["data"]:
-        if trace["type"] == "pie":
-            pairs = zip(trace.get("labels", []), trace.get("values", []))
-        elif trace.get("orientation") == "h":
-            pairs = zip(trace.get("y", []), trace.get("x", []))
-        else:
-            pairs = zip(trace.get("x", []), trace.get("y", []))
-        values = "、".join(f"{_number(k)} {_number(v)}" for k, v in pairs)
-        parts.append(f"{trace.get('name') or _KIND.get(trace['type'], trace['type'])}：{values}")
+        category, value = _axes(trace)
+        shown = trace.get("text")
+        shown = [shown] if isinstance(shown, str) else shown or trace.get(value, [])
+        pairs = "、".join(f"{_plain(k)} {_plain(v)}" for k, v in zip(trace.get(category, []), shown))
+        parts.append(f"{trace.get('name') or _KIND.get(trace['type'], trace['type'])}：{pairs}")
     return f"{caption}。数据——" + "；".join(parts) + "。"
 
 
@@ -149,4 +171,39 @@ def report_figure(
     from .figure_style import TEMPLATE
 
     sources = [source] if isinstance(source, str) else list(source)
+    for number, trace in enumerate(fig.data):
+        plain = trace.to_plotly_json()
+        _check_labels(plain, label)
+        if trace.hovertemplate is None:
+            trace.hovertemplate = _hover(plain)
+        if trace.uid is None:
+            # plotly.js gives a trace without uid a random one, which its SVG image carries in class names: an id
+            # from the label makes the image's bytes the same in every build.
+            trace.uid = f"{label}-{number}"
     return ReportFigure(fig.update_layout(template=TEMPLATE), label, caption, sources, report_ref=report_ref, note=note)
+
+
+def _check_labels(trace: dict, label: str) -> None:
+    """A chart's numbers are the book's labels: a trace carries one text label per data point (strings made by
+    `labels`), and neither its templates nor a pie's textinfo ask plotly to format a number itself."""
+    category, value = _axes(trace)
+    text = trace.get("text")
+    text = [text] if isinstance(text, str) else list(text if text is not None else [])
+    problem = None
+    if len(text) != len(trace.get(category, trace.get(value, []))) or not all(isinstance(t, str) for t in text):
+        problem = f"每个数据点要有一个 labels() 写成的文字 (text must be one string from labels() per point: {text!r})"
+    for option in ("texttemplate", "hovertemplate"):
+        template = str(trace.get(option) or "")
+        if any(code in template for code in ("%{value", "%{percent", "%{" + value)):
+            problem = f"{option} 让 plotly 格式化数字，请用 %{{text}} (asks plotly to format a number: {template!r})"
+    shown = set(str(trace.get("textinfo", "percent")).split("+"))
+    if trace["type"] == "pie" and "texttemplate" not in trace and not shown <= {"label", "text", "none"}:
+        problem = f"饼图的 textinfo 让 plotly 写数字 (a pie's textinfo draws plotly's numbers: {'+'.join(shown)})"
+    if problem:
+        raise ValueError(f"图 {label}，{trace['type']}“{trace.get('name', '')}”：{problem}")
+
+
+def _hover(trace: dict) -> str:
+    """The hover text of a trace that has no template of its own: its category and its label, as drawn."""
+    name = "%{fullData.name}" if trace.get("name") else ""
+    return "%{" + ("label" if trace["type"] == "pie" else _axes(trace)[0]) + "}：%{text}<extra>" + name + "</extra>"
