@@ -154,6 +154,10 @@ BODY_PT = 10.5
 CHART_FONT = "WenQuanYi"
 # Sentences of the report's chapters in the PDF that the report's text does not have, each with the reason.
 PDF_EXCEPTIONS: dict[str, str] = {}
+# pypdf reads each glyph's own code: a hyphen is drawn with the non-breaking hyphen's glyph (U+2011, so no line
+# breaks inside "0416-7915556"), whose /ActualText says "-"; copying, searching and pdftotext take the ActualText
+# (tests/test_pdf.py checks that with pdftotext). Here the glyph is read as the hyphen it stands for.
+DRAWN_AS = {"\u2011": "-"}
 
 
 def pdf_report_text() -> str:
@@ -184,7 +188,7 @@ def pdf_report_text() -> str:
         if not state["inside"] or state["done"] or points < BODY_PT or state["colour"] == BOOK_WORDS_RGB:
             return
         if CHART_FONT not in str((font or {}).get("/BaseFont", "")):
-            chunks.append(plain)
+            chunks.append(plain.translate(str.maketrans(DRAWN_AS)))
 
     for page in PdfReader(HTML_DIR / EDITION.pdf_name).pages:
         state["colour"], state["saved"] = (0.0, 0.0, 0.0), []

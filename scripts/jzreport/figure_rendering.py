@@ -11,7 +11,6 @@ The images come from the build's one kaleido session, cached by content (jzrepor
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from pathlib import Path
 
@@ -24,16 +23,13 @@ class report_figure(nodes.General, nodes.Element):
     """A figure of the book, as the notebook displayed it: attributes `spec` (plotly JSON), `label`, `caption`."""
 
 
-_TRACE_UID = re.compile(r'(class="trace \w+ trace)([0-9a-f]{6})"')
 
 
 def _stable_svg(svg: str, label: str) -> str:
-    """plotly names the SVG's definitions, and each scatter trace, with random ids; the label (and the trace's
-    place) make the page's bytes reproducible."""
+    """plotly names the SVG's definitions with a random id; the label makes the page's bytes reproducible (each
+    trace's own id is set from the label when the figure is made: jzreport.figures.report_figure)."""
     uid = re.search(r'id="defs-(\w+)"', svg)
-    svg = svg.replace(uid.group(1), label.replace("-", "")) if uid else svg
-    place = itertools.count(1)
-    return _TRACE_UID.sub(lambda found: f'{found.group(1)}{label.replace("-", "")}{next(place)}"', svg)
+    return svg.replace(uid.group(1), label.replace("-", "")) if uid else svg
 
 
 class FigureRenderPlugin:
