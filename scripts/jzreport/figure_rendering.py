@@ -23,8 +23,6 @@ class report_figure(nodes.General, nodes.Element):
     """A figure of the book, as the notebook displayed it: attributes `spec` (plotly JSON), `label`, `caption`."""
 
 
-
-
 def _stable_svg(svg: str, label: str) -> str:
     """plotly names the SVG's definitions with a random id; the label makes the page's bytes reproducible (each
     trace's own id is set from the label when the figure is made: jzreport.figures.report_figure)."""
