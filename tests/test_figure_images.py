@@ -186,7 +186,7 @@ def fixed_place_numbers() -> set[str]:
     """Every number the data print with fixed decimal places (a schema's `decimals`: 96.0, 2164.12), as the tables
     print it, with the totals and running totals a chart may add up from them."""
     printed = set()
-    for name in data.resources():
+    for name in data.tables():
         frame = data.load_table(name)
         for column, places in data.field_decimals(name).items():
             values = frame[column].dropna().astype(float)

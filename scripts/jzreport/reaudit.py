@@ -23,6 +23,14 @@ HTML_DIR = paths.BUILD_DIR / "html"
 AUDIT_DIR = paths.BUILD_DIR / "audit"
 _GLUE_ROLE = re.compile(r"\{(?:eval|glue(?::text)?)\}`([^`]+)`")
 _UNESCAPE = re.compile(r"\\(.)")
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`]*)`")  # {check}`A1-06`, {ref}`表 3 <tbl-teachers>`
+_LINK = re.compile(r"(?<!\\)\[([^\]]*)(?<!\\)\]\([^)]*\)")  # [124](#number-scorecard_3)
+
+
+def _displayed(cell: str) -> str:
+    """A table cell's MyST as the page shows it: a role's or a link's text, escapes removed."""
+    text = _ROLE.sub(lambda found: re.sub(r"\s*<[^<>]*>$", "", found.group(1)), cell)
+    return _UNESCAPE.sub(r"\1", _LINK.sub(r"\1", text)).strip()
 
 
 def _squeeze(text: str) -> str:
@@ -40,7 +48,7 @@ def _markdown_tables(markdown: str) -> dict[str, list[list[str]]]:
                 rows.append([line[4:]])
             elif line.startswith("  - ") and rows:
                 rows[-1].append(line[4:])
-        found[label] = [[_UNESCAPE.sub(r"\1", cell).strip() for cell in row] for row in rows]
+        found[label] = [[_displayed(cell) for cell in row] for row in rows]
     return found
 
 
