@@ -130,8 +130,10 @@ def copy_build_caches(folder: Path) -> None:
             shutil.copy2(ROOT / state, folder / state)
 
 
-def build_copy(folder: Path, target: str = "html", **env) -> subprocess.CompletedProcess:
-    """Build a copy of the repository (its own jzreport, data and book) as `make` does."""
+def build_copy(
+    folder: Path, target: str = "html", *, timeout: float | None = None, **env
+) -> subprocess.CompletedProcess:
+    """Build a copy of the repository (its own jzreport, data and book) as `make` does (within `timeout` seconds)."""
     import os
     import sys
 
@@ -140,5 +142,10 @@ def build_copy(folder: Path, target: str = "html", **env) -> subprocess.Complete
     environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment.update(PYTHONPATH=str(folder / "scripts"), **env)
     return subprocess.run(
-        [sys.executable, "-m", "jzreport.build", target], cwd=folder, env=environment, capture_output=True, text=True
+        [sys.executable, "-m", "jzreport.build", target],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
