@@ -58,10 +58,10 @@ $(NODE_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	touch $@
 
 check-data: $(SETUP) ## validate the data package (schemas, checksums, cross-file rules)
-	$(PY) -m jzreport.validation
+	$(PY) -m jzreport.datapackage.validate
 
 record-data: $(SETUP) ## record the data files' new checksums after a deliberate edit
-	$(PY) -m jzreport.record
+	$(PY) -m jzreport.datapackage.checksums
 
 html: system-html $(SETUP) ## build the HTML book (published atomically to book/_build/html)
 	$(PY) -m jzreport.build html
@@ -70,15 +70,15 @@ pdf: system-pdf $(SETUP) html ## build the PDF (after the HTML; reuses its execu
 	$(PY) -m jzreport.build pdf
 
 lab: system-html $(SETUP) ## JupyterLab for editors: chapters open as notebooks
-	$(PY) -m jzreport.lab
+	$(PY) -m jzreport.editing.lab
 
 PORT ?= 8000
 serve: system-html $(SETUP) ## live preview at http://127.0.0.1:8000/ (PORT=...), rebuilt on every save
-	$(PY) -m jzreport.preview --port $(PORT)
+	$(PY) -m jzreport.editing.preview --port $(PORT)
 
 audit: system-html $(SETUP) ## re-execute every chapter and compare with the published book (an unpacked source archive checks its files first)
-	$(PY) -m jzreport.source_tree check
-	$(PY) -m jzreport.reaudit
+	$(PY) -m jzreport.build.source_tree check
+	$(PY) -m jzreport.build.replay
 
 lint: $(SETUP) ## ruff lint and format check over the package, extensions, scripts, tests and chapters
 	$(VENV)/bin/pre-commit run --all-files

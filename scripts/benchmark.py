@@ -13,7 +13,7 @@ Build times (on this machine): clean `make html`; rebuild after a prose-only edi
 edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the PDF). Live preview
 (`make serve`): from saving a prose edit, and a CSV edit with its recorded sha256, to the served page
 showing it. The edits are made in the working tree and reverted afterwards. Pages, served with gzip on
-127.0.0.1 (jzreport.gzip_server) as a web host serves them: the bytes a reader's browser downloads on a first
+127.0.0.1 (jzreport.editing.gzip_server) as a web host serves them: the bytes a reader's browser downloads on a first
 visit (HTML, scripts, styles, fonts, images; headless chromium), and Lighthouse's mobile scores (12.2.3,
 from tests/tools: performance, accessibility, best practices, SEO, with LCP, TBT and CLS).
 """
@@ -34,7 +34,8 @@ import urllib.request
 from pathlib import Path
 from statistics import median
 
-from jzreport import edition, paths
+from jzreport import paths
+from jzreport.datapackage import edition
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -83,7 +84,7 @@ def measure_builds() -> dict:
         CSV_EDIT.write_text(
             original_csv.decode("utf-8").replace(f"{PREVIOUS_YEAR},390,", f"{PREVIOUS_YEAR},391,"), encoding="utf-8"
         )
-        subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([PY, "-m", "jzreport.datapackage.checksums"], cwd=ROOT, check=True, capture_output=True)
         seconds, output = run(["make", "html"], "rebuild after one CSV edit (fitness_tests.csv)")
     finally:
         CSV_EDIT.write_bytes(original_csv)
@@ -120,7 +121,7 @@ def measure_preview() -> dict:
     the browser's load time on top)."""
     port = 8799
     server = subprocess.Popen(
-        [PY, "-m", "jzreport.preview", "--port", str(port)],
+        [PY, "-m", "jzreport.editing.preview", "--port", str(port)],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -147,7 +148,7 @@ def measure_preview() -> dict:
         CSV_EDIT.write_text(
             original_csv.decode("utf-8").replace(f"{PREVIOUS_YEAR},390,", f"{PREVIOUS_YEAR},391,"), encoding="utf-8"
         )
-        subprocess.run([PY, "-m", "jzreport.record"], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([PY, "-m", "jzreport.datapackage.checksums"], cwd=ROOT, check=True, capture_output=True)
         results["preview_csv_edit_s"] = round(_seconds_until(data_page, "<p>391</p>", 300), 1)
     finally:
         PROSE_EDIT.write_text(original, encoding="utf-8")
@@ -198,7 +199,7 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
     its Lighthouse mobile scores."""
     from playwright.sync_api import sync_playwright
 
-    from jzreport.gzip_server import serve
+    from jzreport.editing.gzip_server import serve
 
     server, base = serve(HTML)
     pages = sorted(p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html") if "_static" not in p.parts)

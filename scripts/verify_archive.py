@@ -27,7 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from jzreport import data, edition, paths, source_tree
+from jzreport import paths
+from jzreport.build import source_tree
+from jzreport.datapackage import edition
+from jzreport.datapackage import load as datapackage
 
 SITE = paths.BUILD_DIR / "html"
 RECORD = paths.ROOT / "benchmark" / "archive-roundtrip.json"
@@ -57,7 +60,7 @@ def published_line(name: str) -> str:
     lines = dict(reversed(line.split("  ", 1)) for line in (SITE / "SHA256SUMS").read_text("utf-8").splitlines())
     if name not in lines:
         raise Failed(f"SHA256SUMS 中没有 {name} (the site's SHA256SUMS does not list {name}: run `make book`)")
-    if data.sha256_of(SITE / name) != lines[name]:
+    if datapackage.sha256_of(SITE / name) != lines[name]:
         raise Failed(f"{name} 与 SHA256SUMS 不符 ({name} does not match the site's SHA256SUMS)")
     return lines[name]
 

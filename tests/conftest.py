@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jzreport import data, paths
+from jzreport import paths
+from jzreport.datapackage import load as datapackage
 from tests.helpers import HTML_DIR
 
 collect_ignore = ["tools"]
@@ -29,9 +30,9 @@ def data_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "DATA_DIR", copy)
     monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
     monkeypatch.setenv("JZREPORT_DATA_DIR", str(copy))
-    data.clear_caches()
+    datapackage.clear_caches()
     yield copy
-    data.clear_caches()
+    datapackage.clear_caches()
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from jzreport import edition, paths, published
-from jzreport.published import table_rows
+from jzreport import paths
+from jzreport.build import built_pages
+from jzreport.build.built_pages import table_rows
+from jzreport.datapackage import edition
 
 ROOT = paths.ROOT
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for people to look at
@@ -74,7 +76,7 @@ def find_table(label: str):
 
 def plotly_figures(page: Path) -> dict[str, list[dict]]:
     """plot id -> the figure's trace list, read from the data beside its static image."""
-    return published.figures(soup_of(page))
+    return built_pages.figures(soup_of(page))
 
 
 def find_figure(label: str) -> list[dict]:

@@ -7,16 +7,17 @@ import csv
 
 import pytest
 
-from jzreport import data, record
 from jzreport.audit import build_ledger
 from jzreport.audit.declarations import DeclarationError
 from jzreport.audit.values import Ref
+from jzreport.datapackage import checksums
+from jzreport.datapackage import load as datapackage
 
 
 def _declare(folder, checks: str) -> None:
     (folder / "checks.yaml").write_text("audit:\n  - group: 测试\n    checks:\n" + checks, encoding="utf-8")
-    assert record.main() == 0
-    data.clear_caches()
+    assert checksums.main() == 0
+    datapackage.clear_caches()
 
 
 def test_a_check_reads_exactly_what_it_computed_from(data_copy):

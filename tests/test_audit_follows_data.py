@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jzreport import data, record
-from jzreport.notebook_runner import execute, glued, markdown_outputs
+from jzreport.build.notebook_runner import execute, glued, markdown_outputs
+from jzreport.datapackage import checksums
+from jzreport.datapackage import load as datapackage
 from tests.helpers import CHAPTER_DIR, EDITION
 
 
@@ -20,8 +21,8 @@ def test_csv_edit_reaches_prose_and_audit(data_copy):
     units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
     units.loc[units["company"] == "川达集团", "positions"] = "17"
     units.to_csv(data_copy / "internship_units.csv", index=False)
-    assert record.main() == 0  # record the deliberate edit in the copy's descriptor
-    data.clear_caches()
+    assert checksums.main() == 0  # record the deliberate edit in the copy's descriptor
+    datapackage.clear_caches()
 
     chapter = execute(CHAPTER_DIR / "02-talent-cultivation.md")
     assert glued(chapter)["internship_positions_total"] == "317"
@@ -58,8 +59,8 @@ def test_audit_text_follows_stated_values(data_copy):
         assert (stated["key"] == key).sum() == 1
         stated.loc[stated["key"] == key, "value"] = value
     stated.to_csv(data_copy / "reported_facts.csv", index=False)
-    assert record.main() == 0
-    data.clear_caches()
+    assert checksums.main() == 0
+    datapackage.clear_caches()
     rows = _rows_by_claim(build_ledger())
 
     weld = rows["焊接单元效率提升倍数"][0]

@@ -12,7 +12,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from jzreport import paths, published, record
+from jzreport import paths
+from jzreport.build import built_pages
+from jzreport.datapackage import checksums
 from tests.helpers import HTML_DIR, ROOT, chapter_pages, plotly_figures, soup_of, table_rows
 from tests.test_data_package import BAD_INPUTS
 
@@ -89,7 +91,7 @@ def test_script_in_data_is_text_on_the_built_page_built_offline(data_copy, tmp_p
     units = pd.read_csv(data_copy / "internship_units.csv", dtype=str)
     units.loc[2, "company"] = "<script>alert('x')</script>川达集团"
     units.to_csv(data_copy / "internship_units.csv", index=False)
-    assert record.main() == 0
+    assert checksums.main() == 0
     html = _build_pages(tmp_path, data_copy, ["01-school-overview", "02-talent-cultivation"], without_network=True)
     page = BeautifulSoup((html / "chapters" / "02-talent-cultivation.html").read_text(encoding="utf-8"), "html.parser")
     assert not any("alert(" in (s.string or "") for s in page.find_all("script"))
@@ -99,7 +101,7 @@ def test_script_in_data_is_text_on_the_built_page_built_offline(data_copy, tmp_p
 
 def _page_facts(page_soup) -> dict:
     """What a reader is told on a page: tables, figure data and glued numbers."""
-    return {"tables": published.tables(page_soup), "glued": published.glued_numbers(page_soup)}
+    return {"tables": built_pages.tables(page_soup), "glued": built_pages.glued_numbers(page_soup)}
 
 
 def test_two_clean_builds_give_identical_tables_figures_and_numbers(tmp_path, html_dir):

@@ -27,7 +27,7 @@ def test_csv_edit_reexecutes_only_dependent_chapters(tmp_path):
     fitness.loc[fitness["year"] == str(EDITION.previous_year), "tested"] = "391"
     fitness.to_csv(csv, index=False)
     subprocess.run(
-        [sys.executable, "-m", "jzreport.record"],
+        [sys.executable, "-m", "jzreport.datapackage.checksums"],
         cwd=copy,
         check=True,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(copy / "scripts")},

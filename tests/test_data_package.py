@@ -9,37 +9,39 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jzreport import data, paths, validation
+from jzreport import paths
+from jzreport.datapackage import load as datapackage
+from jzreport.datapackage import validate
 from tests.helpers import EDITION
 
 
 def test_package_is_valid():
-    problems = validation.validate_package()
+    problems = validate.validate_package()
     assert problems == [], "\n".join(map(str, problems))
 
 
 def test_every_data_file_is_described():
-    described = {r["path"] for r in data.descriptor()["resources"]}
+    described = {r["path"] for r in datapackage.descriptor()["resources"]}
     assert described == {p.name for p in paths.DATA_DIR.iterdir() if p.suffix in (".csv", ".yaml")}
 
 
-@pytest.mark.parametrize("resource", data.descriptor()["resources"], ids=lambda r: r["path"])
+@pytest.mark.parametrize("resource", datapackage.descriptor()["resources"], ids=lambda r: r["path"])
 def test_hash_and_header_match_descriptor(resource):
     path = paths.DATA_DIR / resource["path"]
-    assert resource["hash"] == "sha256:" + data.sha256_of(path)
+    assert resource["hash"] == "sha256:" + datapackage.sha256_of(path)
     assert resource["bytes"] == path.stat().st_size
     assert resource.get("source"), "every file names its source in the report"
-    if data.is_table(resource):
+    if datapackage.is_table(resource):
         with open(path, encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
         assert header == [f["name"] for f in resource["schema"]["fields"]]
 
 
 def test_loaded_types_follow_schema():
-    progression = data.load_table("progression")
+    progression = datapackage.load_table("progression")
     assert progression["applicants"].dtype == "int64"
     assert progression["progression_rate_pct"].dtype == "float64"
-    assert data.stated_facts()["graduates"].value == 567
+    assert datapackage.stated_facts()["graduates"].value == 567
 
 
 def _rewrite_cell(path, row, column, value):
@@ -113,7 +115,7 @@ BAD_INPUTS = {
 def test_bad_input_is_named(case, data_copy):
     breaker, expected = BAD_INPUTS[case]
     breaker(data_copy)
-    problems = [str(p) for p in validation.validate_package()]
+    problems = [str(p) for p in validate.validate_package()]
     assert problems, f"{case}: the broken data were accepted"
     assert any(all(part in p for part in expected) for p in problems), (case, problems)
 
@@ -148,7 +150,7 @@ BAD_DESCRIPTORS = {
 }
 
 
-@pytest.mark.parametrize("command", ["validation", "record"])
+@pytest.mark.parametrize("command", ["validate", "checksums"])
 @pytest.mark.parametrize("case", BAD_DESCRIPTORS, ids=str)
 def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
     import subprocess
@@ -156,7 +158,7 @@ def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
 
     BAD_DESCRIPTORS[case][0](data_copy)
     before = (data_copy / "datapackage.json").read_bytes()
-    result = subprocess.run([sys.executable, "-m", f"jzreport.{command}"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", f"jzreport.datapackage.{command}"], capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr, result.stderr
     assert any(all(part in line for part in BAD_DESCRIPTORS[case][1]) for line in result.stderr.splitlines()), (
@@ -168,21 +170,21 @@ def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
 def test_utf8_bom_is_accepted(data_copy):
     path = data_copy / "majors.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    problems = validation.validate_package()
+    problems = validate.validate_package()
     assert [p for p in problems if "sha256" not in p.message] == []
     descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         if resource["path"] == "majors.csv":
-            resource["hash"] = "sha256:" + data.sha256_of(path)
+            resource["hash"] = "sha256:" + datapackage.sha256_of(path)
     (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    data.clear_caches()
-    assert list(data.load_table("majors").columns)[0] == "seq"
+    datapackage.clear_caches()
+    assert list(datapackage.load_table("majors").columns)[0] == "seq"
 
 
 def test_loading_a_changed_file_fails_with_its_name(data_copy):
     _rewrite_cell(data_copy / "progression.csv", 1, "applicants", "237")
-    with pytest.raises(data.DataError, match="progression.csv"):
-        data.load_table("progression")
+    with pytest.raises(datapackage.DataError, match="progression.csv"):
+        datapackage.load_table("progression")
 
 
 def test_edition_selects_the_data_folder():
@@ -211,13 +213,13 @@ def test_frictionless_validates_the_package():
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"], result.stdout[-3000:]
     tasks = report["tasks"]
-    assert len(tasks) == len(data.descriptor()["resources"]) and all(t["valid"] for t in tasks)
+    assert len(tasks) == len(datapackage.descriptor()["resources"]) and all(t["valid"] for t in tasks)
     tables = [t for t in tasks if t["type"] == "table"]
-    assert len(tables) == len(data.tables()) and all(t["stats"]["rows"] > 0 for t in tables), "rows were checked"
+    assert len(tables) == len(datapackage.tables()) and all(t["stats"]["rows"] > 0 for t in tables), "rows were checked"
 
 
 def test_descriptor_paths_stay_inside_the_repository():
-    descriptor = data.descriptor()
+    descriptor = datapackage.descriptor()
     for entry in [*descriptor["resources"], *descriptor.get("sources", [])]:
         path = entry.get("path", "")
         assert "://" in path or (".." not in Path(path).parts and not path.startswith("/")), path

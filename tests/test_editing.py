@@ -4,7 +4,7 @@
   with the chapter file and line, in Chinese and English, every time (not only once: the page is re-read);
   a failing code cell names the chapter file and the line of the failing statement. The published book
   stays as it was.
-- `make serve` (python -m jzreport.preview): a saved prose edit appears in the open page by itself.
+- `make serve` (python -m jzreport.editing.preview): a saved prose edit appears in the open page by itself.
 Each test works on its own copy of the repository (with the published book and the caches of this build), so
 that its edits and builds never meet the other tests' files.
 """
@@ -95,7 +95,7 @@ def test_live_preview_shows_a_saved_edit(repo, browser):
     published = _published_digest(repo)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "jzreport.preview", "--port", str(port)],
+        [sys.executable, "-m", "jzreport.editing.preview", "--port", str(port)],
         cwd=repo,
         env={**os.environ, "PYTHONPATH": str(repo / "scripts")},
         stdout=subprocess.DEVNULL,

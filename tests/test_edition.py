@@ -36,7 +36,7 @@ def _next_edition_data(repo) -> None:
         table.to_csv(folder / name, index=False)
     shutil.copy2(repo / "source" / f"{EDITION.year}-quality-report.txt", repo / "source" / f"{NEXT}-quality-report.txt")
     subprocess.run(
-        [sys.executable, "-m", "jzreport.record"],
+        [sys.executable, "-m", "jzreport.datapackage.checksums"],
         cwd=repo,
         check=True,
         capture_output=True,

@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from jzreport import data
-from jzreport.numbers import fmt_number
+from jzreport.datapackage import load as datapackage
+from jzreport.present.formatting import fmt_number
 from tests.helpers import PDF, chapter_pages, soup_of, squeeze
 
 DPI = 144  # PDF figures are drawn at 2 px per point
@@ -186,9 +186,9 @@ def fixed_place_numbers() -> set[str]:
     """Every number the data print with fixed decimal places (a schema's `decimals`: 96.0, 2164.12), as the tables
     print it, with the totals and running totals a chart may add up from them."""
     printed = set()
-    for name in data.tables():
-        frame = data.load_table(name)
-        for column, places in data.field_decimals(name).items():
+    for name in datapackage.tables():
+        frame = datapackage.load_table(name)
+        for column, places in datapackage.field_decimals(name).items():
             values = frame[column].dropna().astype(float)
             printed.update(fmt_number(v, places) for v in [*values, values.sum(), *values.cumsum()])
     return printed

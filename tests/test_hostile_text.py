@@ -45,7 +45,7 @@ def hostile_build(tmp_path_factory):
     env = {**os.environ, "PYTHONPATH": str(repo / "scripts")}
     env.pop("JZREPORT_DATA_DIR", None)
     recorded = subprocess.run(
-        [sys.executable, "-m", "jzreport.record"], cwd=repo, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "jzreport.datapackage.checksums"], cwd=repo, capture_output=True, text=True, env=env
     )
     assert recorded.returncode == 0, recorded.stderr
     for target in ("html", "pdf"):

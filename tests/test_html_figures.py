@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jzreport import data
+from jzreport.datapackage import load as datapackage
 from tests.helpers import EDITION, find_figure
 
 
@@ -22,14 +22,14 @@ def trace_named(traces, name):
 
 def test_students_by_major(html_dir):
     traces = find_figure("fig-students-by-major")
-    enrolment = data.load_table("enrolment_by_major")
+    enrolment = datapackage.load_table("enrolment_by_major")
     assert pairs(trace_named(traces, "男生"), "y", "x") == dict(zip(enrolment["major"], enrolment["male"]))
     assert pairs(trace_named(traces, "女生"), "y", "x") == dict(zip(enrolment["major"], enrolment["female"]))
 
 
 def test_teacher_composition(html_dir):
     traces = find_figure("fig-teacher-composition")
-    teachers = data.load_table("teacher_composition")
+    teachers = datapackage.load_table("teacher_composition")
     groups = teachers[teachers["kind"] == "teacher_group"]
     bar = next(t for t in traces if t["type"] == "bar")
     assert pairs(bar, "x", "y") == dict(zip(groups["indicator"], groups["value"]))
@@ -49,7 +49,7 @@ def test_figures_use_only_trace_types_of_the_shipped_plotly_bundle(html_dir):
 
 def test_progression_chart(html_dir):
     traces = find_figure("fig-progression")
-    progression = data.load_table("progression")
+    progression = datapackage.load_table("progression")
     years = [f"{y} 年" for y in progression["year"]]
     assert pairs(trace_named(traces, "报考人数"), "x", "y") == dict(zip(years, progression["applicants"]))
     assert pairs(trace_named(traces, "录取人数"), "x", "y") == dict(zip(years, progression["admitted"]))
@@ -59,8 +59,8 @@ def test_progression_chart(html_dir):
 
 def test_fitness_chart(html_dir):
     traces = find_figure("fig-fitness")
-    fitness = data.load_table("fitness_tests").set_index("year")
-    titles = data.field_titles("fitness_tests")
+    fitness = datapackage.load_table("fitness_tests").set_index("year")
+    titles = datapackage.field_titles("fitness_tests")
     for year, row in fitness.iterrows():
         expected = {titles[c]: row[c] for c in ["tested", "excellent", "good", "passed"]}
         assert pairs(trace_named(traces, f"{year} 年"), "x", "y") == expected
@@ -68,12 +68,12 @@ def test_fitness_chart(html_dir):
 
 def test_apprenticeship_structure(html_dir):
     (pie,) = find_figure("fig-apprenticeship-structure")
-    training = data.load_table("apprenticeship_training")
+    training = datapackage.load_table("apprenticeship_training")
     assert pairs(pie, "labels", "values") == dict(zip(training["trade"], training["trainees"]))
 
 
 def test_certification_charts(html_dir):
-    batches = data.load_table("certification_batches")
+    batches = datapackage.load_table("certification_batches")
     timeline = find_figure("fig-certification-timeline")
     per_batch = next(t for t in timeline if t["type"] == "bar")
     assert per_batch["y"] == list(batches.sort_values("start_date")["attendances"])
@@ -94,7 +94,7 @@ def test_certification_charts(html_dir):
 
 def test_certificate_rates(html_dir):
     traces = find_figure("fig-certificate-rates")
-    certificates = data.load_table("certificate_attainment")
+    certificates = datapackage.load_table("certificate_attainment")
     assert len(traces) == 1, "only what 表 15 prints: no reconstructed previous-year series"
     assert pairs(trace_named(traces, f"{EDITION.year} 届"), "x", "y") == dict(
         zip(certificates["major"], certificates["attainment_rate_pct"])
@@ -106,7 +106,7 @@ def test_certificate_rates(html_dir):
 
 def test_budget_structure(html_dir):
     traces = find_figure("fig-budget-structure")
-    budget = data.load_table("budget")
+    budget = datapackage.load_table("budget")
     parts = budget[budget["parent"].notna() & (budget["parent"] != "")].set_index("item")["amount_wan_yuan"]
     shown = {t["name"]: t["x"][0] for t in traces}
     for item, amount in parts.items():
@@ -143,11 +143,11 @@ def _stated_and_derived() -> set[float]:
     : a column's total, its running totals in the table's order, its totals per category of any text column, the
     rest of a percentage (100 − p), and each value's share of its column's total (to 1 or 2 decimal places, as the
     book prints a share: 图 39's 50.5%)."""
-    from jzreport.numbers import fmt_pct
+    from jzreport.present.formatting import fmt_pct
 
     allowed = set()
-    for name in data.tables():
-        frame = data.load_table(name)
+    for name in datapackage.tables():
+        frame = datapackage.load_table(name)
         numeric = [c for c in frame.columns if str(frame[c].dtype) in ("int64", "float64")]
         text = [c for c in frame.columns if c not in numeric and str(frame[c].dtype) == "string"]
         for column in numeric:
@@ -193,7 +193,7 @@ def test_every_number_a_figure_draws_is_stated_or_follows_from_stated_numbers(ht
 
 
 def test_every_trace_writes_its_numbers_as_labels_and_hovers_with_them(html_dir):
-    """A chart's numbers are the book's own text (jzreport.figures.labels, the tables' formatting), one label per
+    """A chart's numbers are the book's own text (jzreport.present.figures.labels, the tables' formatting), one label per
     data point; the hover text shows that label, and no template asks plotly to format a value or a percentage."""
     from tests.helpers import chapter_pages, plotly_figures
 

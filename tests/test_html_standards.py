@@ -10,7 +10,8 @@ import zipfile
 
 import pytest
 
-from jzreport import data, paths
+from jzreport import paths
+from jzreport.datapackage import load as datapackage
 from tests.helpers import EDITION, TOOLS, all_pages, soup_of, table_rows
 
 
@@ -85,7 +86,7 @@ def test_the_data_package_is_one_download(html_dir):
     names = set(archive.namelist())
     expected = {f"data/{p.name}" for p in paths.DATA_DIR.iterdir() if p.is_file()}
     assert "data/datapackage.json" in names and names == expected
-    for name in data.resources():
-        path = data.path_of(name)
+    for name in datapackage.resources():
+        path = datapackage.path_of(name)
         assert archive.read(f"data/{path.name}") == path.read_bytes()
     assert f'href="{EDITION.data_zip_name}"' in (html_dir / "colophon.html").read_text(encoding="utf-8")

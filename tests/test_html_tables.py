@@ -8,7 +8,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from jzreport import data
+from jzreport.datapackage import load as datapackage
 from tests.helpers import EDITION, SOURCE_TEXT, find_table, table_rows
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -137,7 +137,7 @@ def test_table_rows_are_the_csv_rows(label, html_dir):
     resource, columns, computed = CSV_TABLES[label]
     _, table = find_table(label)
     body = [row for row in table_rows(table)[1:] if row[0] not in computed]
-    frame = pd.read_csv(data.path_of(resource), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(datapackage.path_of(resource), dtype=str, keep_default_na=False)
     assert len(body) == len(frame), f"{label}: {len(body)} rows in HTML, {len(frame)} in {resource}.csv"
     for number, (html_row, (_, csv_row)) in enumerate(zip(body, frame.iterrows()), start=1):
         cells = [_normal(c) for c in html_row]
@@ -150,8 +150,8 @@ def test_table_rows_are_the_csv_rows(label, html_dir):
 def test_fitness_table_is_transposed_csv(html_dir):
     _, table = find_table("tbl-fitness")
     rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
-    fitness = data.load_table("fitness_tests").set_index("year")
-    titles = data.field_titles("fitness_tests")
+    fitness = datapackage.load_table("fitness_tests").set_index("year")
+    titles = datapackage.field_titles("fitness_tests")
     for column in ["tested", "excellent", "good", "passed"]:
         assert rows[titles[column]] == [str(v) for v in fitness[column]], column
 
@@ -159,7 +159,7 @@ def test_fitness_table_is_transposed_csv(html_dir):
 def test_group_totals_are_computed_from_details(html_dir):
     _, table = find_table("tbl-teacher-training")
     rows = {row[0]: row for row in table_rows(table)[1:]}
-    training = data.load_table("teacher_training")
+    training = datapackage.load_table("teacher_training")
     for group, total in training.groupby("breakdown")["teachers"].sum().items():
         assert rows[group][-1] == str(total)
 
@@ -173,7 +173,7 @@ def test_front_page_scorecard_shows_the_report_s_numbers(html_dir):
     from tests.helpers import soup_of
 
     table = soup_of(html_dir / "index.html").find("table", id="tbl-scorecard")
-    facts = data.stated_facts()
+    facts = datapackage.stated_facts()
     numbers = soup_of(html_dir / "numbers.html")
     for row in table.select("tbody tr"):
         cells = row.find_all("td")
@@ -185,10 +185,10 @@ def test_front_page_scorecard_shows_the_report_s_numbers(html_dir):
             assert value.replace(" ", "") in facts[key].quote.replace(" ", ""), (value, facts[key].quote)
         else:
             file, line, column = re.search(r"所述数字： (\S+)", entry).group(1).split(":")
-            raw = data.printed_table(file.removesuffix(".csv"))
+            raw = datapackage.printed_table(file.removesuffix(".csv"))
             assert value.removesuffix("%") == raw.loc[int(line) - 2, column], (value, file, line, column)
         change = cells[2].get_text("", strip=True)
         if change != "—":
-            frame = data.load_table(file.removesuffix(".csv")).set_index("year")[column]
+            frame = datapackage.load_table(file.removesuffix(".csv")).set_index("year")[column]
             difference = frame.loc[EDITION.year] - frame.loc[EDITION.previous_year]
             assert float(change.split()[0]) == round(difference, 2), (change, difference)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from nbclient.exceptions import CellExecutionError
 
-from jzreport import cache_guard, inputs, notebook_runner
+from jzreport.build import cache, notebook_runner
+from jzreport.datapackage import declared
 from tests.helpers import CHAPTER_DIR, build_copy, copy_repository
 
 CHAPTER = """---
@@ -25,10 +26,10 @@ majors = load_table("majors")
 
 
 def test_every_chapter_declares_its_data_in_its_front_matter():
-    for notebook in cache_guard.notebooks():
-        declared = inputs.declared(notebook)
-        assert declared == sorted(set(declared)), f"{notebook.name}: the declared files, sorted, each once"
-    assert inputs.declared(CHAPTER_DIR / "01-school-overview.md") == [
+    for notebook in cache.notebooks():
+        names = declared.declared(notebook)
+        assert names == sorted(set(names)), f"{notebook.name}: the declared files, sorted, each once"
+    assert declared.declared(CHAPTER_DIR / "01-school-overview.md") == [
         "enrolment_by_major",
         "majors",
         "missing_figures",

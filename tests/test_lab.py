@@ -1,4 +1,4 @@
-"""Editors in JupyterLab, driven in chromium as an editor clicks: `make lab` (python -m jzreport.lab), open
+"""Editors in JupyterLab, driven in chromium as an editor clicks: `make lab` (python -m jzreport.editing.lab), open
 chapter 2 by its default viewer (as a double-click does), Run All, read what is shown, save.
 
 Screenshots of the chapter after Run All (text, a table, a figure) are saved in tests/artifacts/.
@@ -38,7 +38,7 @@ def lab(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "jzreport.lab",
+            "jzreport.editing.lab",
             "--no-browser",
             f"--port={port}",
             f"--LabApp.workspaces_dir={home / 'workspaces'}",

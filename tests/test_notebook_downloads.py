@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import nbformat
 import pytest
 
-from jzreport import notebook_runner, published, reaudit
+from jzreport.build import built_pages, notebook_runner, replay
 from tests.helpers import HTML_DIR, chapter_pages, soup_of
 
 PAGES = [HTML_DIR / "index.html", *chapter_pages()]
@@ -41,10 +41,10 @@ def test_download_menu_offers_the_executed_notebook(html_dir, page):
     assert relative in (html_dir / "SHA256SUMS").read_text(encoding="utf-8")
     assert "jupytext" not in notebook.metadata, "the download would be saved back as Markdown by JupyterLab"
     soup = soup_of(page)
-    shown_tables, shown_figures = published.tables(soup), published.figures(soup)
+    shown_tables, shown_figures = built_pages.tables(soup), built_pages.figures(soup)
     if shown_tables or shown_figures:
         assert notebook_runner.outputs(notebook), f"{relative} holds no outputs"
-    tables, figures, _ = reaudit.executed_outputs(notebook)  # the outputs as the notebook holds them
+    tables, figures, _ = replay.executed_outputs(notebook)  # the outputs as the notebook holds them
     assert {label: _shown(rows) for label, rows in tables.items()} == {
         label: _shown(rows) for label, rows in shown_tables.items()
     }
@@ -55,7 +55,7 @@ def test_download_menu_offers_the_executed_notebook(html_dir, page):
         for cell in notebook.cells
         for expression in cell.metadata.get("user_expressions", [])
     ]
-    assert ["".join(v.split()) for v in kept] == ["".join(v.split()) for v in published.glued_numbers(soup)]
+    assert ["".join(v.split()) for v in kept] == ["".join(v.split()) for v in built_pages.glued_numbers(soup)]
 
 
 def test_a_downloaded_notebook_runs_again_and_glues_the_same_values(html_dir, tmp_path):

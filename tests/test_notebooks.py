@@ -11,8 +11,9 @@ import nbformat
 import pytest
 from jupytext.config import load_jupytext_configuration_file
 
-from jzreport import data, notebook_runner
-from jzreport.lab import ChapterContentsManager
+from jzreport.build import notebook_runner
+from jzreport.datapackage import load as datapackage
+from jzreport.editing.lab import ChapterContentsManager
 from tests.helpers import CHAPTER_DIR, EVAL_NAME, ROOT
 
 CHAPTERS = sorted(CHAPTER_DIR.glob("*.md"))
@@ -50,7 +51,7 @@ def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
     # The value JupyterLab shows for {eval}`x` is the one the book pastes for it: what the chapter glued, or
     # for a number the report states, its text in reported_facts.csv.
     in_kernel = json.loads(probe.outputs[0]["text"])
-    book = {**{key: fact.text for key, fact in data.stated_facts().items()}, **notebook_runner.glued(notebook)}
+    book = {**{key: fact.text for key, fact in datapackage.stated_facts().items()}, **notebook_runner.glued(notebook)}
     assert {n: in_kernel[n] for n in names} == {n: book.get(n, "<not glued>") for n in names}
 
     # Save as JupyterLab does after Run All (outputs, and the {eval} results jupyterlab-myst keeps in the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jzreport.numbers import fmt_number, fmt_pct, fmt_signed, fmt_zh_count
+from jzreport.present.formatting import fmt_number, fmt_pct, fmt_signed, fmt_zh_count
 
 
 def test_chinese_counts_as_the_report_writes_them():
@@ -19,7 +19,7 @@ def test_numbers_print_as_the_report_prints_them():
 def test_a_computed_number_without_its_trace_is_refused():
     import pytest
 
-    from jzreport.prose import say
+    from jzreport.present.prose import say
 
     with pytest.raises(TypeError, match="how=… or fact="):
         say("untraced_number", "10")

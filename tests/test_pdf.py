@@ -84,7 +84,7 @@ def test_no_code_in_the_pdf(pdf_text):
 
 
 def test_missing_glyph_check_reads_the_latex_log(tmp_path):
-    from jzreport.build import missing_glyphs
+    from jzreport.build.run import missing_glyphs
 
     log = tmp_path / "book.log"
     log.write_text("ok line\nMissing character: There is no 😀 (U+1F600) in font NotoSerifCJK!\n", encoding="utf-8")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import shutil
 
-from jzreport import reaudit
+from jzreport.build import replay
 from tests.helpers import CHAPTER_DIR, HTML_DIR
 
 
 def test_fresh_execution_matches_published_chapter(html_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(reaudit, "AUDIT_DIR", tmp_path / "audit")
-    assert reaudit.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md") == []
+    monkeypatch.setattr(replay, "AUDIT_DIR", tmp_path / "audit")
+    assert replay.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md") == []
     assert (tmp_path / "audit" / "02-talent-cultivation.ipynb").exists()
 
 
@@ -20,7 +20,7 @@ def test_doctored_page_fails(html_dir, tmp_path, monkeypatch):
     page = doctored / "chapters" / "02-talent-cultivation.html"
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace("<td><p>16</p></td>", "<td><p>61</p></td>", 1), encoding="utf-8")
-    monkeypatch.setattr(reaudit, "HTML_DIR", doctored)
-    monkeypatch.setattr(reaudit, "AUDIT_DIR", tmp_path / "audit")
-    problems = reaudit.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md")
+    monkeypatch.setattr(replay, "HTML_DIR", doctored)
+    monkeypatch.setattr(replay, "AUDIT_DIR", tmp_path / "audit")
+    problems = replay.compare_chapter(CHAPTER_DIR / "02-talent-cultivation.md")
     assert any("tbl-internship-units" in p for p in problems), problems

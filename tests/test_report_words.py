@@ -68,7 +68,7 @@ def test_the_data_s_yuanwen_columns_are_the_report_s_text(html_dir, name, column
 def test_a_stated_number_has_the_report_s_words_or_a_marked_place(html_dir):
     """Every stated number carries the report's words around it, or (a number printed only in a table) the
     book's description of its place: never both, never neither. Its number and unit are in those words."""
-    from jzreport.numbers import fmt_zh_count
+    from jzreport.present.formatting import fmt_zh_count
 
     for row in _published_csv("reported_facts.csv"):
         assert bool(row["quote"]) != bool(row["place"]), row["key"]

@@ -1,16 +1,18 @@
-"""The front page scorecard (jzreport.scorecard): values as the report prints them, one stated number per row."""
+"""The front page scorecard (jzreport.present.scorecard): values as the report prints them, one stated number per row."""
 
 from __future__ import annotations
 
 import pytest
 
-from jzreport import data, record, scorecard
 from jzreport.audit import build_ledger
+from jzreport.datapackage import checksums
+from jzreport.datapackage import load as datapackage
+from jzreport.present import scorecard
 
 
-def _fact(**changes) -> data.Fact:
+def _fact(**changes) -> datapackage.Fact:
     base = dict(key="k", value=150.0, text="150", unit="人", qualifier="exact", section="1.1", quote="", place="")
-    return data.Fact(**{**base, **changes})
+    return datapackage.Fact(**{**base, **changes})
 
 
 def test_a_stated_number_is_shown_as_the_report_prints_it():
@@ -32,7 +34,7 @@ def test_a_row_must_be_one_stated_number(data_copy):
     path.write_text(
         'scorecard:\n  - indicator: x\n    value: total(column("internship_units", "positions"))\n', encoding="utf-8"
     )
-    assert record.main() == 0
-    data.clear_caches()
-    with pytest.raises(data.DataError, match="value 应是一个报告所述的数字"):
+    assert checksums.main() == 0
+    datapackage.clear_caches()
+    with pytest.raises(datapackage.DataError, match="value 应是一个报告所述的数字"):
         scorecard.scorecard(build_ledger())

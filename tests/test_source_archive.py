@@ -17,7 +17,7 @@ import tarfile
 
 import pytest
 
-from jzreport import source_archive, source_tree
+from jzreport.build import source_archive, source_tree
 from tests.helpers import EDITION, HTML_DIR, ROOT, soup_of
 
 ARCHIVE = HTML_DIR / EDITION.source_archive_name
@@ -136,7 +136,7 @@ def test_a_tree_without_git_takes_its_origin_from_the_archive(tmp_path, members)
 
 def test_source_check_names_the_changed_file(tmp_path, members):
     tree = _unpacked(tmp_path, members)
-    check = [sys.executable, "-m", "jzreport.source_tree", "check"]
+    check = [sys.executable, "-m", "jzreport.build.source_tree", "check"]
     env = {**os.environ, "PYTHONPATH": str(tree / "scripts")}
     assert subprocess.run(check, cwd=tree, env=env, capture_output=True, text=True).returncode == 0
     (tree / "data" / str(EDITION.year) / "majors.csv").write_bytes(b"changed\n")

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jzreport import cells, data, paths, validation
+from jzreport import paths
+from jzreport.datapackage import cells, validate
+from jzreport.datapackage import load as datapackage
 
 TYPED = "0123456789０１２３４５６７８９.,+-%人名 \u00a0\u3000\t一二三十e_"
 
@@ -57,17 +59,17 @@ def work_copy(tmp_path_factory):
 def _with_copy(copy, monkeypatch):
     monkeypatch.setattr(paths, "DATA_DIR", copy)
     monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
-    data.clear_caches()
+    datapackage.clear_caches()
 
 
 def _record(copy, name: str) -> None:
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         if resource["path"] == name:
-            resource["hash"] = "sha256:" + data.sha256_of(copy / name)
+            resource["hash"] = "sha256:" + datapackage.sha256_of(copy / name)
             resource["bytes"] = (copy / name).stat().st_size
     (copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    data.clear_caches()
+    datapackage.clear_caches()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -84,12 +86,12 @@ def test_check_data_and_the_book_agree_on_every_cell(work_copy, monkeypatch, tex
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _record(work_copy, "internship_units.csv")
-        problems = validation.validate_resource(data.resource("internship_units"))
+        problems = validate.validate_resource(datapackage.resource("internship_units"))
         if problems:
             named = repr(text) if text.strip(" ") else "不能为空"  # an empty cell: "a value is required"
             assert any(p.row == 2 and p.column == "positions" and named in p.message for p in problems), problems
         else:
-            value = data.load_table("internship_units").loc[0, "positions"]
+            value = datapackage.load_table("internship_units").loc[0, "positions"]
             assert Decimal(str(value)) == Decimal(text.strip(" "))
     finally:
         path.write_text(original, encoding="utf-8")
@@ -118,7 +120,7 @@ def test_a_damaged_row_is_named_never_a_traceback(work_copy, monkeypatch, damage
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _record(work_copy, "internship_units.csv")
-        problems = validation.validate_resource(data.resource("internship_units"))
+        problems = validate.validate_resource(datapackage.resource("internship_units"))
         assert problems and all(p.file.endswith("internship_units.csv") for p in problems)
         assert any(p.row is not None for p in problems), problems
     finally:
@@ -157,11 +159,11 @@ def test_a_damaged_descriptor_is_named_never_a_traceback(work_copy, monkeypatch,
         text = json.dumps(descriptor, ensure_ascii=False, indent=2)
     try:
         path.write_text(text, encoding="utf-8")
-        data.clear_caches()
-        problems = validation.descriptor_problems()
+        datapackage.clear_caches()
+        problems = validate.descriptor_problems()
         assert problems and all(p.file.endswith("datapackage.json") for p in problems), problems
         if damage == "truncate":
             assert problems[0].row is not None  # broken JSON names its line
     finally:
         path.write_text(original, encoding="utf-8")
-        data.clear_caches()
+        datapackage.clear_caches()

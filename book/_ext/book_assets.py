@@ -23,7 +23,7 @@ from jzreport import paths
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "_vendor"
 PLOTLY_JS = "plotly-basic-4.1.1.min.js"
 LAZY_FIGURES_JS = "lazy-figures.js"
-FIGURE_MARK = 'class="lazy-figure-data"'  # written by jzreport.figures.figure_html
+FIGURE_MARK = 'class="lazy-figure-data"'  # written by jzreport.present.figures.figure_html
 
 
 def _add_figure_script_to_figure_pages(app, pagename, templatename, context, doctree):

@@ -1,7 +1,7 @@
 """Sphinx extension: the colophon (版本说明) page, filled in at build time.
 
 It replaces the line `{colophon-details}` in colophon.md with: the git commit the book was built from (in an
-unpacked source archive, which has no git, the commit its SOURCE-INFO.json records: jzreport.source_tree), the
+unpacked source archive, which has no git, the commit its SOURCE-INFO.json records: jzreport.build.source_tree), the
 build time (SOURCE_DATE_EPOCH when set, for reproducible builds), the sha256 of every data file, the versions of
 the packages that built the book, and (in HTML) the downloads named after the edition: the data package and the
 book's complete source. The page is re-read on every build.
@@ -33,13 +33,14 @@ PACKAGES = [
 
 
 def _build_time() -> str:
-    from jzreport.build import build_moment
+    from jzreport.build.run import build_moment
 
     return build_moment().strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def details() -> str:
-    from jzreport import paths, source_tree
+    from jzreport import paths
+    from jzreport.build import source_tree
 
     origin = source_tree.origin()  # git, or in an unpacked source archive the commit it records
     commit = origin.commit or "（不在 git 仓库中构建）"
@@ -87,7 +88,7 @@ def details() -> str:
 
 def downloads() -> str:
     """The edition's data package and the book's complete source, as links (raw HTML)."""
-    from jzreport import edition
+    from jzreport.datapackage import edition
 
     current = edition.current()
     data_zip, archive = current.data_zip_name, current.source_archive_name

@@ -1,7 +1,7 @@
 """Sphinx extension of this book: the trace of every number the book computes, on the page 数字出处.
 
 A chapter puts a computed number into its prose with ``say(name, text, how=…, source=…, fact=…)``
-(jzreport.prose), which glues the text and, beside it, the number's trace: what was computed, from which
+(jzreport.present.prose), which glues the text and, beside it, the number's trace: what was computed, from which
 rows of which data file (with the file's sha256), the stated number it restates and the audit check that
 compares it with the report. In the book, ``{eval}`name``` links the number to its entry here
 (notebook_syntax.py); the entries are written when the HTML page 数字出处 is written, from the glue data
@@ -21,11 +21,11 @@ from docutils import nodes
 from myst_nb.ext.glue.crossref import read_glue_cache
 from sphinx.util import logging
 
+from jzreport.audit.number_entries import VERDICTS_KEY, label
 from jzreport.audit.traces import STATED_ONLY_SECTION
 from jzreport.audit.values import FACTS_FILE, Ref
 from jzreport.audit.verdicts import STATED_ONLY
-from jzreport.number_sources import VERDICTS_KEY, label
-from jzreport.prose import TRACE_SUFFIX
+from jzreport.present.prose import TRACE_SUFFIX
 
 logger = logging.getLogger(__name__)
 NUMBERS_PAGE = "numbers"

@@ -1,5 +1,5 @@
 """The edition's title, year and file names in the Sphinx configuration, from the edition's data package
-(jzreport.edition): _config.yml holds what every edition shares.
+(jzreport.datapackage.edition): _config.yml holds what every edition shares.
 
 - html_title, project and the Open Graph site name: the edition's title;
 - MyST substitutions for the pages ({{ edition_title }}, {{ edition_year }}, {{ previous_year }},
@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from jzreport import edition
+from jzreport.datapackage import edition
 
 
 def _configure(app, config) -> None:

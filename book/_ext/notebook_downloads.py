@@ -5,7 +5,7 @@ context names a notebook under `_sources/` (`ipynb_source`, read by header_butto
 priority 501). The theme sets it only when launch buttons are configured, and then copies myst-nb's notebook
 from jupyter_execute/, which has no outputs when the execution came from the cache. Here, before the theme
 builds the menu, every notebook page gets its notebook as the book executed it, outputs included
-(jzreport.executed_notebooks), written to `_sources/<page>.ipynb` and named in `ipynb_source`; it is published
+(jzreport.build.executed_notebooks), written to `_sources/<page>.ipynb` and named in `ipynb_source`; it is published
 with the site and listed in SHA256SUMS.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from jzreport import cache_guard, executed_notebooks
+from jzreport.build import cache, executed_notebooks
 
 logger = logging.getLogger(__name__)
 BEFORE_THE_THEME = 500  # the theme builds its download menu at 501
@@ -25,7 +25,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
     if app.builder.format != "html" or doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
     chapter = Path(app.env.doc2path(pagename))
-    with_code = {path.resolve() for path in cache_guard.notebooks()}
+    with_code = {path.resolve() for path in cache.notebooks()}
     content = executed_notebooks.for_download(
         Path(app.env.mystnb_config.execution_cache_path), chapter, chapter.resolve() in with_code
     )

@@ -5,7 +5,7 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
 
 - ``{eval}`name``` puts a number computed by the chapter into the prose. In JupyterLab,
   jupyterlab-myst evaluates ``name`` in the kernel after the cells ran; in the book, the build pastes
-  the value the chapter glued under the same name (``jzreport.prose.say`` does both: it glues the text
+  the value the chapter glued under the same name (``jzreport.present.prose.say`` does both: it glues the text
   and binds the name in the kernel), from the cached execution. A number the report states (a key of
   reported_facts.csv) is pasted from that file as printed (``bind_stated_facts`` binds the keys in the
   kernel for JupyterLab). myst-nb's own ``{eval}`` would need
@@ -80,7 +80,7 @@ def _has_trace(document, key: str) -> bool:
     from myst_nb.ext.glue.utils import retrieve_glue_data
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    from jzreport.prose import TRACE_SUFFIX
+    from jzreport.present.prose import TRACE_SUFFIX
 
     if "nb_renderer" in document:
         try:
@@ -143,7 +143,7 @@ class link_numbers(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         from computed_numbers import NUMBERS_PAGE, calc_label, use_label
 
-        from jzreport.number_sources import label
+        from jzreport.audit.number_entries import label
 
         anchors = self.env.domaindata["std"]["anonlabels"]
         html = self.app.builder.format == "html"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from jzreport import edition
+from jzreport.datapackage import edition
 
 FOLDER = "_tables"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
@@ -30,8 +30,8 @@ _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def _build_time() -> tuple[int, ...]:
-    """The build's time (jzreport.build.build_moment) as a zip entry's date, which cannot be before 1980."""
-    from jzreport.build import build_moment
+    """The build's time (jzreport.build.run.build_moment) as a zip entry's date, which cannot be before 1980."""
+    from jzreport.build.run import build_moment
 
     return max(build_moment().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 

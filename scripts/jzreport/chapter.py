@@ -3,11 +3,11 @@
 import pandas as pd
 from IPython.display import Markdown, display
 
-from .data import field_titles, load_table, rows_of
-from .figures import labels, report_figure
-from .numbers import fmt_number, fmt_signed, fmt_zh_count, share_pct
-from .prose import bind_stated_facts, say
-from .tables import report_table, with_total_row
+from jzreport.datapackage.load import field_titles, load_table, rows_of
+from jzreport.present.figures import labels, report_figure
+from jzreport.present.formatting import fmt_number, fmt_signed, fmt_zh_count, share_pct
+from jzreport.present.prose import bind_stated_facts, say
+from jzreport.present.tables import report_table, with_total_row
 
 pd.set_option("display.max_columns", 20)
 

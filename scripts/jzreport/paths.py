@@ -3,7 +3,7 @@
 The edition is the one setting that picks a report: JZREPORT_EDITION (`make ... EDITION=2026`), by default
 DEFAULT_EDITION. Its data are data/<edition>/ (one report's CSV files and their datapackage.json, the same
 schemas every year) and its text source/<edition>-quality-report.txt; everything else about the edition (its
-year, the previous year, its title) is read from the data package (jzreport.edition). JZREPORT_DATA_DIR points
+year, the previous year, its title) is read from the data package (jzreport.datapackage.edition). JZREPORT_DATA_DIR points
 at any other folder of the same shape (the tests use it for temporary copies).
 """
 

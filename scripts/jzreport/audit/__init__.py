@@ -9,8 +9,16 @@
 
 from __future__ import annotations
 
-from .ledger import READS, VERIFIES, Check, Ledger, build_ledger
-from .verdicts import ASSUMED_SAME, CONSISTENT, INCONSISTENT, NOT_DERIVABLE, STATED_ONLY, compare, same_values
+from jzreport.audit.ledger import READS, VERIFIES, Check, Ledger, build_ledger
+from jzreport.audit.verdicts import (
+    ASSUMED_SAME,
+    CONSISTENT,
+    INCONSISTENT,
+    NOT_DERIVABLE,
+    STATED_ONLY,
+    compare,
+    same_values,
+)
 
 __all__ = [
     "ASSUMED_SAME",

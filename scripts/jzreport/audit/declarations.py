@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from .. import data, paths
-from .expressions import Row
+from jzreport import paths
+from jzreport.audit.expressions import Row
+from jzreport.datapackage import load as datapackage
 
 RESOURCE = "checks"
 _KINDS = ("recompute", "readings", "same")
@@ -44,7 +45,7 @@ _KEYS = {
 }
 
 
-class DeclarationError(data.DataError):
+class DeclarationError(datapackage.DataError):
     """A check declaration that cannot be run, named by file and line."""
 
 
@@ -96,8 +97,8 @@ def _problems(check: dict) -> list[str]:
 
 def declarations() -> list[tuple[str, list[Declaration]]]:
     """The edition's checks, group by group, in the order declared."""
-    text = data.read_text(RESOURCE)
-    shown = paths.DATA_DIR.joinpath(data.resource(RESOURCE)["path"])
+    text = datapackage.read_text(RESOURCE)
+    shown = paths.DATA_DIR.joinpath(datapackage.resource(RESOURCE)["path"])
     shown = shown.relative_to(paths.ROOT) if shown.is_relative_to(paths.ROOT) else shown
     try:
         document = yaml.load(text, Loader=_LineLoader)

@@ -26,9 +26,9 @@ import operator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import data
-from ..numbers import fmt_number
-from .values import Number, Ref, constant, count, ratio, total
+from jzreport.audit.values import Number, Ref, constant, count, ratio, total
+from jzreport.datapackage import load as datapackage
+from jzreport.present.formatting import fmt_number
 
 
 class ExpressionError(Exception):
@@ -62,44 +62,44 @@ class Data:
     """The edition's data as checks read them: stated facts, typed tables, their descriptors and name register."""
 
     def __init__(self):
-        self.facts = data.stated_facts()
+        self.facts = datapackage.stated_facts()
 
     def table(self, name: str):
         try:
-            data.resource(name)
-        except data.DataError as error:
+            datapackage.resource(name)
+        except datapackage.DataError as error:
             raise ExpressionError(str(error)) from None
-        return data.load_table(name)
+        return datapackage.load_table(name)
 
     @staticmethod
     def path(name: str) -> str:
-        return data.resource(name)["path"]
+        return datapackage.resource(name)["path"]
 
     @staticmethod
     def table_number(name: str) -> str:
         """The report's table for a data file ("表 5"), else its section (where its numbers are stated)."""
-        source = data.resource(name).get("source", {})
+        source = datapackage.resource(name).get("source", {})
         return (source.get("table") or source.get("section", "")).split("；")[0]
 
     @staticmethod
     def printed(name: str, column: str, index: int) -> str:
         """A cell as the report prints it: its text in the CSV ("96.0", "0")."""
-        return str(data.printed_table(name).loc[index, column])
+        return str(datapackage.printed_table(name).loc[index, column])
 
     @staticmethod
     def title(name: str, column: str) -> str:
         """A column's title without the book's remarks in brackets: "升学率（%，原报告所列）" -> "升学率"."""
-        return data.field_titles(name)[column].split("（")[0]
+        return datapackage.field_titles(name)[column].split("（")[0]
 
     @staticmethod
     def percent(name: str, column: str) -> bool:
-        fields = {f["name"]: f for f in data.resource(name)["schema"]["fields"]}
+        fields = {f["name"]: f for f in datapackage.resource(name)["schema"]["fields"]}
         return fields[column].get("unit") == "%"
 
     def row_label(self, name: str, index: int) -> str:
         """What names a row of a table: its primary key's last field ("2024", "专职教师"), or, for a numbered
         table, its first text column."""
-        schema = data.resource(name)["schema"]
+        schema = datapackage.resource(name)["schema"]
         key = [k for k in schema.get("primaryKey", []) if k != "seq"]
         frame = self.table(name)
         if key:

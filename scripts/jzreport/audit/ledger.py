@@ -13,12 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .. import data, edition
-from ..numbers import fmt_number
-from .declarations import Declaration, DeclarationError, declarations
-from .expressions import Data, ExpressionError, Scope, Text, reads_of
-from .values import Number, Ref
-from .verdicts import (
+from jzreport.audit.declarations import Declaration, DeclarationError, declarations
+from jzreport.audit.expressions import Data, ExpressionError, Scope, Text, reads_of
+from jzreport.audit.values import Number, Ref
+from jzreport.audit.verdicts import (
     ASSUMED_SAME,
     CONSISTENT,
     INCONSISTENT,
@@ -28,6 +26,9 @@ from .verdicts import (
     compare,
     same_values,
 )
+from jzreport.datapackage import edition
+from jzreport.datapackage import load as datapackage
+from jzreport.present.formatting import fmt_number
 
 VERIFIES, READS = "verifies", "reads"
 
@@ -139,7 +140,9 @@ class Check:
             "verifies": sorted(ref.id for ref in self.verifies),
             "reads": sorted(ref.id for ref in self.reads),
             "declared": self.declared_at,
-            "data_files": [{"file": name, "sha256": data.recorded_sha256(name.removesuffix(".csv"))} for name in files],
+            "data_files": [
+                {"file": name, "sha256": datapackage.recorded_sha256(name.removesuffix(".csv"))} for name in files
+            ],
         }
 
 
@@ -218,7 +221,7 @@ def _subject_text(scope: Scope, subject) -> tuple[str, str]:
     return subject.shown(), subject.text
 
 
-def _single_fact(scope: Scope, number) -> data.Fact | None:
+def _single_fact(scope: Scope, number) -> datapackage.Fact | None:
     if isinstance(number, Number) and not number.computed and len(number.reads) == 1:
         (ref,) = number.reads
         return scope.data.facts.get(ref.key) if ref.key else None

@@ -10,9 +10,10 @@ import re
 
 import pandas as pd
 
-from .. import edition, paths
-from ..data import load_table
-from .verdicts import CONSISTENT, INCONSISTENT, same_values
+from jzreport import paths
+from jzreport.audit.verdicts import CONSISTENT, INCONSISTENT, same_values
+from jzreport.datapackage import edition
+from jzreport.datapackage.load import load_table
 
 
 def name_checks() -> pd.DataFrame:

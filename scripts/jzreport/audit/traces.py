@@ -7,9 +7,9 @@ reads it as an input ("用于 A2-01（不一致：90.81% 与 434 ÷ 567 = 76.54%
 
 from __future__ import annotations
 
-from .ledger import VERIFIES, Ledger
-from .values import Ref
-from .verdicts import STATED_ONLY
+from jzreport.audit.ledger import VERIFIES, Ledger
+from jzreport.audit.values import Ref
+from jzreport.audit.verdicts import STATED_ONLY
 
 STATED_ONLY_SECTION = "sec-audit-stated"  # the audit's table of numbers no check touches
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..numbers import fmt_number, fmt_pct
-from .verdicts import decimals_of
+from jzreport.audit.verdicts import decimals_of
+from jzreport.present.formatting import fmt_number, fmt_pct
 
 FACTS_FILE = "reported_facts.csv"
 

@@ -1,0 +1,102 @@
+"""Report tables as real (MyST list-table) tables with the report's number in the caption.
+
+A `ReportTable` displays as `text/markdown`; myst-nb parses it as MyST (`nb_render_markdown_format:
+myst`), so the HTML gets a real <table> with an anchor and the LaTeX builder a real tabular. Every cell
+is escaped text; numbers are formatted by the schema's `decimals` where the report prints fixed places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from jzreport.datapackage import load as datapackage
+from jzreport.present import formatting, markup, provenance
+
+
+def format_cell(value, decimals: int | None = None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return formatting.fmt_number(value, decimals)
+    return str(value)
+
+
+@dataclass
+class ReportTable:
+    """A table of the report: `frame` holds the rows exactly as they will be shown."""
+
+    frame: pd.DataFrame
+    caption: str
+    label: str
+    sources: list[str]
+    report_ref: str | None = None
+    decimals: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    widths: list[int] | None = None
+    markup_columns: set[str] = field(default_factory=set)  # cells written by code as MyST (links), not data
+
+    def cells(self) -> list[list[str]]:
+        """Header row followed by body rows, as displayed text."""
+        rows = [[str(c) for c in self.frame.columns]]
+        for record in self.frame.itertuples(index=False):
+            rows.append([format_cell(v, self.decimals.get(c)) for c, v in zip(self.frame.columns, record)])
+        return rows
+
+    def to_myst(self) -> str:
+        lines = [
+            f"```{{list-table}} {markup.escape(self.caption)}",
+            ":header-rows: 1",
+            f":name: {self.label}",
+            ":class: report-table",
+            ":enumerated: false",  # the report's number is in the caption (no "Table 1:" in JupyterLab)
+        ]
+        if self.widths:
+            lines.append(":widths: " + " ".join(str(w) for w in self.widths))
+        lines.append("")
+        escaped = [column not in self.markup_columns for column in self.frame.columns]
+        for number, row in enumerate(self.cells()):
+            cells = [markup.escape(cell) if number == 0 or escape else cell for cell, escape in zip(row, escaped)]
+            lines.append(f"* - {cells[0] or ' '}")
+            lines.extend(f"  - {cell or ' '}" for cell in cells[1:])
+        lines.append("```")
+        lines.append("")
+        lines.extend(markup.note("table-note", f"编者注：{note}") for note in self.notes)
+        lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_myst()
+
+
+def schema_decimals(resource: str) -> dict[str, int]:
+    """Fixed decimal places the schema gives (`decimals`), by column name and by its Chinese title."""
+    if not datapackage.is_table(datapackage.resource(resource)):
+        return {}
+    titles = datapackage.field_titles(resource)
+    places = datapackage.field_decimals(resource)
+    return {**places, **{titles[name]: d for name, d in places.items()}}
+
+
+def report_table(frame: pd.DataFrame, caption: str, label: str, source: str | list[str], **options) -> ReportTable:
+    """Build a report table from an already-shaped DataFrame (columns named as the report prints them).
+
+    Numbers are printed with the decimal places their schema fixes (e.g. 96.0), unless `decimals` is given."""
+    sources = [source] if isinstance(source, str) else list(source)
+    if "decimals" not in options:
+        options["decimals"] = {k: v for name in sources for k, v in schema_decimals(name).items()}
+    return ReportTable(frame=frame.reset_index(drop=True), caption=caption, label=label, sources=sources, **options)
+
+
+def with_total_row(
+    frame: pd.DataFrame, label_column: str, label: str, sum_columns: list[str], fill: str = "-"
+) -> pd.DataFrame:
+    """Append a total row: the sum of `sum_columns`, `label` in `label_column`, `fill` elsewhere."""
+    total = {c: fill for c in frame.columns}
+    total[label_column] = label
+    for column in sum_columns:
+        total[column] = frame[column].sum()
+    return pd.concat([frame.astype(object), pd.DataFrame([total], dtype=object)], ignore_index=True)
