@@ -34,16 +34,16 @@ import urllib.request
 from pathlib import Path
 from statistics import median
 
-from jzreport import paths
-from jzreport.datapackage import edition
+from jzreport.datapackage.load import DataPackage
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 HTML = ROOT / "book" / "_build" / "html"
 RESULTS = ROOT / "benchmark" / "results.json"
 PROSE_EDIT = ROOT / "book" / "chapters" / "08-challenges.md"
-DATA = paths.DATA_DIR  # the edition measured (JZREPORT_EDITION)
-PREVIOUS_YEAR = edition.current().previous_year
+PACKAGE = DataPackage.from_environment()  # the edition measured (JZREPORT_EDITION), resolved once
+DATA = PACKAGE.folder
+PREVIOUS_YEAR = PACKAGE.edition.previous_year
 CSV_EDIT = DATA / "fitness_tests.csv"
 
 

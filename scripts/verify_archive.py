@@ -29,8 +29,8 @@ from pathlib import Path
 
 from jzreport import paths
 from jzreport.build import source_tree
-from jzreport.datapackage import edition
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.edition import Edition
+from jzreport.datapackage.load import DataPackage, sha256_of
 
 SITE = paths.BUILD_DIR / "html"
 RECORD = paths.ROOT / "benchmark" / "archive-roundtrip.json"
@@ -60,7 +60,7 @@ def published_line(name: str) -> str:
     lines = dict(reversed(line.split("  ", 1)) for line in (SITE / "SHA256SUMS").read_text("utf-8").splitlines())
     if name not in lines:
         raise Failed(f"SHA256SUMS 中没有 {name} (the site's SHA256SUMS does not list {name}: run `make book`)")
-    if datapackage.sha256_of(SITE / name) != lines[name]:
+    if sha256_of(SITE / name) != lines[name]:
         raise Failed(f"{name} 与 SHA256SUMS 不符 ({name} does not match the site's SHA256SUMS)")
     return lines[name]
 
@@ -143,8 +143,7 @@ def machine() -> dict:
     }
 
 
-def verify(folder: Path, reuse_venv: bool) -> dict:
-    current = edition.current()
+def verify(current: Edition, folder: Path, reuse_venv: bool) -> dict:
     archive = SITE / current.source_archive_name
     run, host = Run(folder, total=8), machine()  # the load before this run adds its own
     digest = run.step(
@@ -207,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-venv", action="store_true", help="use this tree's .venv instead of a fresh one")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
-    if not (SITE / edition.current().source_archive_name).exists():
+    current = DataPackage.from_environment().edition
+    if not (SITE / current.source_archive_name).exists():
         print(
             f"没有已发布的源代码归档，请先运行 make book (no published source archive in {SITE.relative_to(paths.ROOT)}: run `make book`)",
             file=sys.stderr,
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="jzreport-stranger-"))
     started = time.monotonic()
     try:
-        record = verify(folder, args.reuse_venv)
+        record = verify(current, folder, args.reuse_venv)
     except Failed as failure:
         print(f"\n核对失败 (verification failed): {failure}\n临时文件夹保留在 (folder kept): {folder}", file=sys.stderr)
         return 1

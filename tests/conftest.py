@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jzreport import paths
-from jzreport.datapackage import load as datapackage
-from tests.helpers import HTML_DIR
+from tests.helpers import HTML_DIR, SETTINGS
 
 collect_ignore = ["tools"]
 
@@ -23,16 +21,12 @@ def html_dir() -> Path:
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
-    """A private copy of the data folder that jzreport reads, in this process and in the kernels and
-    builds it starts (JZREPORT_DATA_DIR), instead of the real one."""
+    """A private copy of the data folder, named in the environment (JZREPORT_DATA_DIR) for whatever reads the
+    data next: DataPackage.from_environment() in this process, the kernels and builds it starts."""
     copy = tmp_path / "data"
-    shutil.copytree(paths.DATA_DIR, copy)
-    monkeypatch.setattr(paths, "DATA_DIR", copy)
-    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
+    shutil.copytree(SETTINGS.data_dir, copy)
     monkeypatch.setenv("JZREPORT_DATA_DIR", str(copy))
-    datapackage.clear_caches()
-    yield copy
-    datapackage.clear_caches()
+    return copy
 
 
 @pytest.fixture(scope="module")

@@ -13,19 +13,26 @@ from bs4 import BeautifulSoup
 from jzreport import paths
 from jzreport.build import built_pages
 from jzreport.build.built_pages import table_rows
-from jzreport.datapackage import edition
+from jzreport.datapackage.load import DataPackage
 
 ROOT = paths.ROOT
 ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots for people to look at
 EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a computed number in a chapter's prose
 HTML_DIR = paths.BUILD_DIR / "html"
 CHAPTER_DIR = paths.BOOK_DIR / "chapters"
-SOURCE_TEXT = paths.SOURCE_TEXT  # the edition's report text (the same setting as the build: JZREPORT_EDITION)
-EDITION = edition.current()  # the edition built: its year, previous year, title and file names
+# The edition built, as the build resolves it (jzreport.settings: JZREPORT_EDITION, else the current edition): its
+# data package, settings, report text and edition (year, previous year, title and file names). A test that changes
+# data works on a copy and opens it with DataPackage.from_environment() (the data_copy fixture points there).
+PACKAGE = DataPackage.from_environment()
+SETTINGS = PACKAGE.settings
+SOURCE_TEXT = SETTINGS.source_text
+EDITION = PACKAGE.edition
 PDF = paths.BUILD_DIR / "pdf" / EDITION.pdf_name  # the published PDF
 TOOLS = ROOT / "tests" / "tools" / "node_modules"  # the outside judges from npm (tests/tools/package.json)
 
 __all__ = [
+    "PACKAGE",
+    "SETTINGS",
     "ARTIFACTS",
     "CHAPTER_DIR",
     "EVAL_NAME",
@@ -102,6 +109,18 @@ def listening_addresses(session: int) -> set[str]:
     return {line.split()[3] for line in sockets.splitlines() if any(f"pid={pid}," in line for pid in pids)}
 
 
+def offline(command: list[str]) -> list[str]:
+    """`command` in a new network namespace: only loopback (for the Jupyter kernels), no other network (root only)."""
+    return ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$@"', "sh", *command]
+
+
+def can_go_offline() -> bool:
+    import os
+    import shutil
+
+    return shutil.which("unshare") is not None and shutil.which("ip") is not None and os.geteuid() == 0
+
+
 def copy_repository(folder: Path, *, with_caches: bool = True) -> Path:
     """The repository's files (git's list, as they are in the working tree) copied into `folder`, with this
     build's execution cache and static images, so that a build of the copy runs only what its changes need."""
@@ -133,9 +152,10 @@ def copy_build_caches(folder: Path) -> None:
 
 
 def build_copy(
-    folder: Path, target: str = "html", *, timeout: float | None = None, **env
+    folder: Path, target: str = "html", *, timeout: float | None = None, without_network: bool = False, **env
 ) -> subprocess.CompletedProcess:
-    """Build a copy of the repository (its own jzreport, data and book) as `make` does (within `timeout` seconds)."""
+    """Build a copy of the repository (its own jzreport, data and book) as `make` does (within `timeout` seconds;
+    `without_network`: in a network namespace with loopback only)."""
     import os
     import sys
 
@@ -143,8 +163,9 @@ def build_copy(
     skipped = {"JZREPORT_DATA_DIR", "JZREPORT_NOTEBOOK", "JZREPORT_NOTEBOOKS_READY", "SOURCE_DATE_EPOCH"}
     environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment.update(PYTHONPATH=str(folder / "scripts"), **env)
+    command = [sys.executable, "-m", "jzreport.build", target]
     return subprocess.run(
-        [sys.executable, "-m", "jzreport.build", target],
+        offline(command) if without_network else command,
         cwd=folder,
         env=environment,
         capture_output=True,

@@ -11,13 +11,12 @@ from jzreport.audit import build_ledger
 from jzreport.audit.declarations import DeclarationError
 from jzreport.audit.values import Ref
 from jzreport.datapackage import checksums
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage
 
 
 def _declare(folder, checks: str) -> None:
     (folder / "checks.yaml").write_text("audit:\n  - group: 测试\n    checks:\n" + checks, encoding="utf-8")
     assert checksums.main() == 0
-    datapackage.clear_caches()
 
 
 def test_a_check_reads_exactly_what_it_computed_from(data_copy):
@@ -29,14 +28,14 @@ def test_a_check_reads_exactly_what_it_computed_from(data_copy):
         '          unused_here: fact("graduates")\n'
         '        recompute: total(column("internship_units", "positions"))\n',
     )
-    (check,) = build_ledger().checks
+    (check,) = build_ledger(DataPackage.from_environment()).checks
     with open(data_copy / "internship_units.csv", encoding="utf-8") as handle:
         lines = range(2, 2 + sum(1 for _ in csv.DictReader(handle)))
     cells = {Ref("internship_units.csv", line=n, column="positions") for n in lines}
     assert check.verifies == {Ref.fact("internship_positions")}
     # a name bound by `let` is evaluated, so it counts as read: the record says what was evaluated, not guessed
     assert check.reads == cells | {Ref.fact("graduates")}
-    assert check.record()["verifies"] == ["reported_facts.csv#internship_positions"]
+    assert check.record(DataPackage.from_environment())["verifies"] == ["reported_facts.csv#internship_positions"]
 
 
 def test_a_stated_number_no_check_touches_is_stated_only(data_copy):
@@ -45,7 +44,7 @@ def test_a_stated_number_no_check_touches_is_stated_only(data_copy):
         '      - claim: 实习单位数\n        subject: fact("internship_units_count")\n'
         '        recompute: count(rows("internship_units"))\n',
     )
-    ledger = build_ledger()
+    ledger = build_ledger(DataPackage.from_environment())
     stated_only = {fact.key for fact in ledger.stated_only()}
     assert "internship_units_count" not in stated_only and "internship_positions" in stated_only
 
@@ -66,6 +65,6 @@ def test_a_stated_number_no_check_touches_is_stated_only(data_copy):
 def test_a_broken_declaration_names_its_file_and_line(data_copy, checks, expected):
     _declare(data_copy, checks)
     with pytest.raises(DeclarationError) as raised:
-        build_ledger()
+        build_ledger(DataPackage.from_environment())
     message = str(raised.value)
     assert "checks.yaml:4" in message and expected in message, message

@@ -6,7 +6,7 @@ import pandas as pd
 
 from jzreport.build.notebook_runner import execute, glued, markdown_outputs
 from jzreport.datapackage import checksums
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage
 from tests.helpers import CHAPTER_DIR, EDITION
 
 
@@ -22,7 +22,6 @@ def test_csv_edit_reaches_prose_and_audit(data_copy):
     units.loc[units["company"] == "川达集团", "positions"] = "17"
     units.to_csv(data_copy / "internship_units.csv", index=False)
     assert checksums.main() == 0  # record the deliberate edit in the copy's descriptor
-    datapackage.clear_caches()
 
     chapter = execute(CHAPTER_DIR / "02-talent-cultivation.md")
     assert glued(chapter)["internship_positions_total"] == "317"
@@ -60,8 +59,7 @@ def test_audit_text_follows_stated_values(data_copy):
         stated.loc[stated["key"] == key, "value"] = value
     stated.to_csv(data_copy / "reported_facts.csv", index=False)
     assert checksums.main() == 0
-    datapackage.clear_caches()
-    rows = _rows_by_claim(build_ledger())
+    rows = _rows_by_claim(build_ledger(DataPackage.from_environment()))
 
     weld = rows["焊接单元效率提升倍数"][0]
     assert weld["由数据重算"] == "40 ÷ 10 − 1 = 3" and weld["结论"].startswith("不一致")
@@ -86,6 +84,6 @@ def test_audit_counts_trades_by_the_name_register():
     """表 11 writes 电焊工 and 焊工 (and 数控车工 for 车工); the book's name register makes them one trade."""
     from jzreport.audit import build_ledger
 
-    trades = _rows_by_claim(build_ledger())["认定工种数"][0]
+    trades = _rows_by_claim(build_ledger(DataPackage.from_environment()))["认定工种数"][0]
     assert trades["由数据重算"].startswith("5（") and trades["结论"] == "一致（视为同一事项）"
     assert "电焊工、焊工 视为同一认定工种：焊工" in trades["说明"]

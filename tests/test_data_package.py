@@ -10,38 +10,39 @@ import pandas as pd
 import pytest
 
 from jzreport import paths
-from jzreport.datapackage import load as datapackage
 from jzreport.datapackage import validate
-from tests.helpers import EDITION
+from jzreport.datapackage.load import DataError, DataPackage, is_table, sha256_of
+from jzreport.settings import Settings
+from tests.helpers import EDITION, PACKAGE, SETTINGS
 
 
 def test_package_is_valid():
-    problems = validate.validate_package()
+    problems = validate.validate_package(SETTINGS)
     assert problems == [], "\n".join(map(str, problems))
 
 
 def test_every_data_file_is_described():
-    described = {r["path"] for r in datapackage.descriptor()["resources"]}
-    assert described == {p.name for p in paths.DATA_DIR.iterdir() if p.suffix in (".csv", ".yaml")}
+    described = {r["path"] for r in PACKAGE.descriptor["resources"]}
+    assert described == {p.name for p in SETTINGS.data_dir.iterdir() if p.suffix in (".csv", ".yaml")}
 
 
-@pytest.mark.parametrize("resource", datapackage.descriptor()["resources"], ids=lambda r: r["path"])
+@pytest.mark.parametrize("resource", PACKAGE.descriptor["resources"], ids=lambda r: r["path"])
 def test_hash_and_header_match_descriptor(resource):
-    path = paths.DATA_DIR / resource["path"]
-    assert resource["hash"] == "sha256:" + datapackage.sha256_of(path)
+    path = SETTINGS.data_dir / resource["path"]
+    assert resource["hash"] == "sha256:" + sha256_of(path)
     assert resource["bytes"] == path.stat().st_size
     assert resource.get("source"), "every file names its source in the report"
-    if datapackage.is_table(resource):
+    if is_table(resource):
         with open(path, encoding="utf-8", newline="") as handle:
             header = next(csv.reader(handle))
         assert header == [f["name"] for f in resource["schema"]["fields"]]
 
 
 def test_loaded_types_follow_schema():
-    progression = datapackage.load_table("progression")
+    progression = PACKAGE.load_table("progression")
     assert progression["applicants"].dtype == "int64"
     assert progression["progression_rate_pct"].dtype == "float64"
-    assert datapackage.stated_facts()["graduates"].value == 567
+    assert PACKAGE.stated_facts()["graduates"].value == 567
 
 
 def _rewrite_cell(path, row, column, value):
@@ -115,7 +116,7 @@ BAD_INPUTS = {
 def test_bad_input_is_named(case, data_copy):
     breaker, expected = BAD_INPUTS[case]
     breaker(data_copy)
-    problems = [str(p) for p in validate.validate_package()]
+    problems = [str(p) for p in validate.validate_package(Settings.from_environment())]
     assert problems, f"{case}: the broken data were accepted"
     assert any(all(part in p for part in expected) for p in problems), (case, problems)
 
@@ -170,34 +171,35 @@ def test_bad_descriptor_is_named_without_traceback(case, command, data_copy):
 def test_utf8_bom_is_accepted(data_copy):
     path = data_copy / "majors.csv"
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    problems = validate.validate_package()
+    problems = validate.validate_package(Settings.from_environment())
     assert [p for p in problems if "sha256" not in p.message] == []
     descriptor = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         if resource["path"] == "majors.csv":
-            resource["hash"] = "sha256:" + datapackage.sha256_of(path)
+            resource["hash"] = "sha256:" + sha256_of(path)
     (data_copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    datapackage.clear_caches()
-    assert list(datapackage.load_table("majors").columns)[0] == "seq"
+    assert list(DataPackage.from_environment().load_table("majors").columns)[0] == "seq"
 
 
 def test_loading_a_changed_file_fails_with_its_name(data_copy):
     _rewrite_cell(data_copy / "progression.csv", 1, "applicants", "237")
-    with pytest.raises(datapackage.DataError, match="progression.csv"):
-        datapackage.load_table("progression")
+    with pytest.raises(DataError, match="progression.csv"):
+        DataPackage.from_environment().load_table("progression")
 
 
-def test_edition_selects_the_data_folder():
-    import subprocess
-    import sys
+def test_the_edition_is_resolved_from_the_environment():
+    """One switch (JZREPORT_EDITION, else the current edition of data/editions.yaml) picks the data folder and
+    the report's text; JZREPORT_DATA_DIR points at a copy of the same shape."""
+    from jzreport.settings import editions
 
-    probe = "from jzreport import paths; print(paths.DATA_DIR.relative_to(paths.ROOT).as_posix(), paths.EDITION)"
-    for edition, expected in [(None, "data/2025 2025"), ("2026", "data/2026 2026")]:
-        env = {k: v for k, v in __import__("os").environ.items() if k not in ("JZREPORT_EDITION", "JZREPORT_DATA_DIR")}
-        if edition:
-            env["JZREPORT_EDITION"] = edition
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout
-        assert out.strip() == expected
+    current = editions()["current"]
+    default = Settings.from_environment({})
+    assert (default.edition, default.data_dir, default.released) == (current, paths.ROOT / "data" / current, False)
+    assert default.source_text == paths.ROOT / "source" / f"{current}-quality-report.txt"
+    other = Settings.from_environment({"JZREPORT_EDITION": "1999"})
+    assert other.data_dir == paths.ROOT / "data" / "1999" and other.released
+    copy = Settings.from_environment({"JZREPORT_DATA_DIR": "/tmp/elsewhere"})
+    assert copy.data_dir == Path("/tmp/elsewhere") and copy.edition == current
 
 
 def test_frictionless_validates_the_package():
@@ -208,18 +210,18 @@ def test_frictionless_validates_the_package():
 
     frictionless = Path(sys.executable).with_name("frictionless")
     result = subprocess.run(
-        [str(frictionless), "validate", "--json", str(paths.DESCRIPTOR)], capture_output=True, text=True
+        [str(frictionless), "validate", "--json", str(SETTINGS.descriptor)], capture_output=True, text=True
     )
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"], result.stdout[-3000:]
     tasks = report["tasks"]
-    assert len(tasks) == len(datapackage.descriptor()["resources"]) and all(t["valid"] for t in tasks)
+    assert len(tasks) == len(PACKAGE.descriptor["resources"]) and all(t["valid"] for t in tasks)
     tables = [t for t in tasks if t["type"] == "table"]
-    assert len(tables) == len(datapackage.tables()) and all(t["stats"]["rows"] > 0 for t in tables), "rows were checked"
+    assert len(tables) == len(PACKAGE.tables()) and all(t["stats"]["rows"] > 0 for t in tables), "rows were checked"
 
 
 def test_descriptor_paths_stay_inside_the_repository():
-    descriptor = datapackage.descriptor()
+    descriptor = PACKAGE.descriptor
     for entry in [*descriptor["resources"], *descriptor.get("sources", [])]:
         path = entry.get("path", "")
         assert "://" in path or (".." not in Path(path).parts and not path.startswith("/")), path

@@ -19,9 +19,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
-from jzreport.datapackage import load as datapackage
 from jzreport.present.formatting import fmt_number
-from tests.helpers import PDF, chapter_pages, soup_of, squeeze
+from tests.helpers import PACKAGE, PDF, chapter_pages, soup_of, squeeze
 
 DPI = 144  # PDF figures are drawn at 2 px per point
 CLEARANCE_PX = 2  # the least room between a web chart's text box and the edge of its image
@@ -186,9 +185,9 @@ def fixed_place_numbers() -> set[str]:
     """Every number the data print with fixed decimal places (a schema's `decimals`: 96.0, 2164.12), as the tables
     print it, with the totals and running totals a chart may add up from them."""
     printed = set()
-    for name in datapackage.tables():
-        frame = datapackage.load_table(name)
-        for column, places in datapackage.field_decimals(name).items():
+    for name in PACKAGE.tables():
+        frame = PACKAGE.load_table(name)
+        for column, places in PACKAGE.field_decimals(name).items():
             values = frame[column].dropna().astype(float)
             printed.update(fmt_number(v, places) for v in [*values, values.sum(), *values.cumsum()])
     return printed

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from jzreport.datapackage import load as datapackage
-from tests.helpers import EDITION, find_figure
+from jzreport.present.displays import displays
+from tests.helpers import EDITION, PACKAGE, find_figure
 
 
 def pairs(trace, category_axis: str, value_axis: str) -> dict:
@@ -22,14 +23,14 @@ def trace_named(traces, name):
 
 def test_students_by_major(html_dir):
     traces = find_figure("fig-students-by-major")
-    enrolment = datapackage.load_table("enrolment_by_major")
+    enrolment = PACKAGE.load_table("enrolment_by_major")
     assert pairs(trace_named(traces, "男生"), "y", "x") == dict(zip(enrolment["major"], enrolment["male"]))
     assert pairs(trace_named(traces, "女生"), "y", "x") == dict(zip(enrolment["major"], enrolment["female"]))
 
 
 def test_teacher_composition(html_dir):
     traces = find_figure("fig-teacher-composition")
-    teachers = datapackage.load_table("teacher_composition")
+    teachers = PACKAGE.load_table("teacher_composition")
     groups = teachers[teachers["kind"] == "teacher_group"]
     bar = next(t for t in traces if t["type"] == "bar")
     assert pairs(bar, "x", "y") == dict(zip(groups["indicator"], groups["value"]))
@@ -49,7 +50,7 @@ def test_figures_use_only_trace_types_of_the_shipped_plotly_bundle(html_dir):
 
 def test_progression_chart(html_dir):
     traces = find_figure("fig-progression")
-    progression = datapackage.load_table("progression")
+    progression = PACKAGE.load_table("progression")
     years = [f"{y} 年" for y in progression["year"]]
     assert pairs(trace_named(traces, "报考人数"), "x", "y") == dict(zip(years, progression["applicants"]))
     assert pairs(trace_named(traces, "录取人数"), "x", "y") == dict(zip(years, progression["admitted"]))
@@ -59,8 +60,8 @@ def test_progression_chart(html_dir):
 
 def test_fitness_chart(html_dir):
     traces = find_figure("fig-fitness")
-    fitness = datapackage.load_table("fitness_tests").set_index("year")
-    titles = datapackage.field_titles("fitness_tests")
+    fitness = PACKAGE.load_table("fitness_tests").set_index("year")
+    titles = PACKAGE.field_titles("fitness_tests")
     for year, row in fitness.iterrows():
         expected = {titles[c]: row[c] for c in ["tested", "excellent", "good", "passed"]}
         assert pairs(trace_named(traces, f"{year} 年"), "x", "y") == expected
@@ -68,12 +69,12 @@ def test_fitness_chart(html_dir):
 
 def test_apprenticeship_structure(html_dir):
     (pie,) = find_figure("fig-apprenticeship-structure")
-    training = datapackage.load_table("apprenticeship_training")
+    training = PACKAGE.load_table("apprenticeship_training")
     assert pairs(pie, "labels", "values") == dict(zip(training["trade"], training["trainees"]))
 
 
 def test_certification_charts(html_dir):
-    batches = datapackage.load_table("certification_batches")
+    batches = PACKAGE.load_table("certification_batches")
     timeline = find_figure("fig-certification-timeline")
     per_batch = next(t for t in timeline if t["type"] == "bar")
     assert per_batch["y"] == list(batches.sort_values("start_date")["attendances"])
@@ -94,7 +95,7 @@ def test_certification_charts(html_dir):
 
 def test_certificate_rates(html_dir):
     traces = find_figure("fig-certificate-rates")
-    certificates = datapackage.load_table("certificate_attainment")
+    certificates = PACKAGE.load_table("certificate_attainment")
     assert len(traces) == 1, "only what 表 15 prints: no reconstructed previous-year series"
     assert pairs(trace_named(traces, f"{EDITION.year} 届"), "x", "y") == dict(
         zip(certificates["major"], certificates["attainment_rate_pct"])
@@ -106,7 +107,7 @@ def test_certificate_rates(html_dir):
 
 def test_budget_structure(html_dir):
     traces = find_figure("fig-budget-structure")
-    budget = datapackage.load_table("budget")
+    budget = PACKAGE.load_table("budget")
     parts = budget[budget["parent"].notna() & (budget["parent"] != "")].set_index("item")["amount_wan_yuan"]
     shown = {t["name"]: t["x"][0] for t in traces}
     for item, amount in parts.items():
@@ -122,17 +123,11 @@ def test_every_figure_in_the_book_is_tested(html_dir):
     from tests.helpers import chapter_pages, plotly_figures
 
     drawn = {label.removeprefix("plotly-") for page in chapter_pages() for label in plotly_figures(page)}
-    assert drawn == {
-        "fig-students-by-major",
-        "fig-teacher-composition",
-        "fig-progression",
-        "fig-fitness",
-        "fig-apprenticeship-structure",
-        "fig-certification-trades",
-        "fig-certification-timeline",
-        "fig-certificate-rates",
-        "fig-budget-structure",
-    }, "a new figure needs a data test here"
+    described = {d.label for d in displays(PACKAGE)["figures"].values()}
+    assert drawn == described, "every figure displays.yaml describes is drawn, and no other"
+    this_module = Path(__file__).read_text(encoding="utf-8")  # each figure's data test reads it by its label
+    untested = sorted(label for label in described if f'find_figure("{label}")' not in this_module)
+    assert not untested, f"a new figure needs a data test here: {untested}"
 
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -146,8 +141,8 @@ def _stated_and_derived() -> set[float]:
     from jzreport.present.formatting import fmt_pct
 
     allowed = set()
-    for name in datapackage.tables():
-        frame = datapackage.load_table(name)
+    for name in PACKAGE.tables():
+        frame = PACKAGE.load_table(name)
         numeric = [c for c in frame.columns if str(frame[c].dtype) in ("int64", "float64")]
         text = [c for c in frame.columns if c not in numeric and str(frame[c].dtype) == "string"]
         for column in numeric:

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 
-from tests.helpers import EVAL_NAME, ROOT, all_pages, chapter_pages, soup_of, table_rows
+from tests.helpers import EVAL_NAME, PACKAGE, ROOT, all_pages, chapter_pages, soup_of, table_rows
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
 
@@ -117,15 +117,14 @@ def test_every_table_and_figure_has_provenance(html_dir):
 
 def test_missing_figures_are_registered_not_drawn(html_dir):
     """Charts whose numbers the report does not publish appear as notes, never as drawn figures."""
-    from jzreport.datapackage import load as datapackage
 
     text = "".join(soup_of(page).get_text() for page in chapter_pages())
-    for figure in datapackage.load_table("missing_figures")["figure"]:
+    for figure in PACKAGE.load_table("missing_figures")["figure"]:
         assert f"原报告{figure}" in text.replace("原报告 图", "原报告图") or f"原报告图 {figure.split()[-1]}" in text, (
             figure
         )
     drawn = " ".join(str(soup_of(page).select("p.figure-caption")) for page in chapter_pages())
-    for title in datapackage.load_table("missing_figures")["title"]:
+    for title in PACKAGE.load_table("missing_figures")["title"]:
         assert title not in drawn, f"{title} has no published data and must not be drawn"
 
 
@@ -133,12 +132,10 @@ def test_colophon_names_commit_data_hashes_and_versions(html_dir):
     import subprocess
     from importlib import metadata
 
-    from jzreport.datapackage import load as datapackage
-
     text = soup_of(html_dir / "colophon.html").get_text()
     commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=html_dir).stdout.strip()
     assert commit and commit in text
-    for resource in datapackage.descriptor()["resources"]:
+    for resource in PACKAGE.descriptor["resources"]:
         assert resource["hash"].removeprefix("sha256:") in text, resource["path"]
     assert metadata.version("jupyter-book") in text and metadata.version("pandas") in text
 
@@ -172,15 +169,14 @@ def test_every_page_weighs_under_1_mb_gzipped(html_dir):
 def test_every_stated_number_links_to_its_row_and_verdict(html_dir):
     """Tap a number the report states, land on its entry: value, sentence, data row with sha256, verdict."""
     from jzreport.audit.number_entries import label
-    from jzreport.datapackage import load as datapackage
 
     numbers = soup_of(html_dir / "numbers.html")
     entries = {
         div["id"]: div.get_text(" ", strip=True) for div in numbers.select("div.fact-source:not(.computed-source)")
     }
-    facts = datapackage.stated_facts()
+    facts = PACKAGE.stated_facts()
     assert len(entries) == len(facts)
-    sha = datapackage.recorded_sha256("reported_facts")[:12]
+    sha = PACKAGE.recorded_sha256("reported_facts")[:12]
     for row, fact in enumerate(facts.values(), start=2):
         text = entries[label(fact.key)]
         words = f"原文：“{fact.quote}”" if fact.quote else fact.place
@@ -191,7 +187,6 @@ def test_every_number_of_chapter_1_and_the_scorecard_links_to_its_trace(html_dir
     """Every {eval} number of chapter 1 and every number cell of the scorecard is a link to an entry on
     数字出处: a stated number to its sentence and row, a computed one to what was computed, the data file's
     rows with its sha256, the report's statement and the audit verdict."""
-    from jzreport.datapackage import load as datapackage
 
     numbers = soup_of(html_dir / "numbers.html")
     entries = {div["id"]: div for div in numbers.select("div.fact-source")}
@@ -209,8 +204,8 @@ def test_every_number_of_chapter_1_and_the_scorecard_links_to_its_trace(html_dir
             assert "本书的计算" in entry and "第 " in entry and "sha256" in entry, entry
     assert computed >= 2
     majors = entries["calc-chapters-01-school-overview-majors-listed"].get_text(" ", strip=True)
-    assert "majors.csv 第 2–11 行" in majors and datapackage.recorded_sha256("majors")[:12] in majors
-    assert datapackage.stated_facts()["majors_1_1"].quote in majors and "核查：" in majors
+    assert "majors.csv 第 2–11 行" in majors and PACKAGE.recorded_sha256("majors")[:12] in majors
+    assert PACKAGE.stated_facts()["majors_1_1"].quote in majors and "核查：" in majors
     scorecard = soup_of(html_dir / "index.html").select_one("table#tbl-scorecard")
     for row in scorecard.select("tbody tr"):
         cell = row.select("td")[1]

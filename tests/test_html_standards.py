@@ -10,9 +10,7 @@ import zipfile
 
 import pytest
 
-from jzreport import paths
-from jzreport.datapackage import load as datapackage
-from tests.helpers import EDITION, TOOLS, all_pages, soup_of, table_rows
+from tests.helpers import EDITION, PACKAGE, SETTINGS, TOOLS, all_pages, soup_of, table_rows
 
 
 def test_nu_html_checker_reports_no_errors(html_dir):
@@ -84,9 +82,9 @@ def test_every_table_opens_in_excel_as_the_reader_sees_it(html_dir):
 def test_the_data_package_is_one_download(html_dir):
     archive = zipfile.ZipFile(io.BytesIO((html_dir / EDITION.data_zip_name).read_bytes()))
     names = set(archive.namelist())
-    expected = {f"data/{p.name}" for p in paths.DATA_DIR.iterdir() if p.is_file()}
+    expected = {f"data/{p.name}" for p in SETTINGS.data_dir.iterdir() if p.is_file()}
     assert "data/datapackage.json" in names and names == expected
-    for name in datapackage.resources():
-        path = datapackage.path_of(name)
+    for name in PACKAGE.resources():
+        path = PACKAGE.path_of(name)
         assert archive.read(f"data/{path.name}") == path.read_bytes()
     assert f'href="{EDITION.data_zip_name}"' in (html_dir / "colophon.html").read_text(encoding="utf-8")

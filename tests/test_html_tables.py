@@ -8,35 +8,15 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from jzreport.datapackage import load as datapackage
-from tests.helpers import EDITION, SOURCE_TEXT, find_table, table_rows
+from jzreport.present.displays import displays
+from tests.helpers import EDITION, PACKAGE, SOURCE_TEXT, find_table, table_rows
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
-# Report caption prefix -> HTML table label. Every numbered table of the report is in the book. Only tables
-# printed in the report (found in the source text by their caption) belong here; CSV_TABLES below checks
-# every table against its CSV, the book's own tables included.
-REPORT_TABLES = {
-    "表 1": "tbl-majors",
-    "表 2": "tbl-enrolment",
-    "表 3": "tbl-teachers",
-    "表 4": "tbl-competition-awards",
-    "表 5": "tbl-progression",
-    "表 6": "tbl-internship-units",
-    "表 7": "tbl-fitness",
-    "表 8": "tbl-majors-2",
-    "表 9": "tbl-teacher-training",
-    "表 10": "tbl-apprenticeship",
-    "表 11": "tbl-certification-batches",
-    "表 12": "tbl-certification-exams",
-    "案例 12": "tbl-mentor-pairs",
-    "表 13": "tbl-enterprise-projects",
-    "表 14": "tbl-dual-mentor",
-    "表 15": "tbl-certificates",
-    "表 16": "tbl-party-building",
-    "表 17": "tbl-governance",
-    "表 18": "tbl-policy-documents",
-}
+# What the book shows, as the edition describes it (data/<year>/displays.yaml, jzreport.present.displays): every
+# table the report prints (by its number) and, for every table, the data file's columns it shows.
+DISPLAYS = displays(PACKAGE)["tables"]
+REPORT_TABLES = {d.report_number: d.label for d in DISPLAYS.values() if d.report_number.startswith(("表", "案例"))}
 
 
 def source_table_block(prefix: str) -> list[str]:
@@ -83,53 +63,9 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", str(text)).removesuffix("%").removesuffix("年").removeprefix("+")
 
 
-# label -> (resource, CSV columns shown in body rows, first-cell labels of computed rows).
+# label -> (resource, CSV columns shown in body rows, first-cell labels of computed rows), from displays.yaml.
 # A column is shown as its own cell; "~column" is shown inside a cell (joined with other columns).
-CSV_TABLES = {
-    "tbl-majors": ("majors", ["seq", "major_code", "major", "major_category", "note"], ()),
-    "tbl-majors-2": ("majors", ["seq", "major_code", "major", "major_category", "note"], ()),
-    "tbl-enrolment": ("enrolment_by_major", ["seq", "major", "male", "female", "total"], ()),
-    "tbl-teachers": ("teacher_composition", ["indicator", "value"], ()),
-    "tbl-competition-awards": (
-        "skills_competition_awards",
-        ["event", "award", "organizer", "advisors", "students"],
-        (),
-    ),
-    "tbl-progression": ("progression", ["year", "applicants", "admitted", "progression_rate_pct"], ()),
-    "tbl-internship-units": ("internship_units", ["seq", "company", "positions"], ()),
-    "tbl-labour-week": ("labour_week_schedule", ["time_slot", "task", "place", "requirement"], ()),
-    "tbl-teacher-training": ("teacher_training", ["category", "unit", "teachers"], ("按学时划分", "按层次划分")),
-    "tbl-apprenticeship": (
-        "apprenticeship_training",
-        ["seq", "company", "trade", "level", "trainees", "course_hours"],
-        ("合计",),
-    ),
-    "tbl-certification-batches": (
-        "certification_batches",
-        ["service_dates", "service_item", "attendances"],
-        ("年度合计",),
-    ),
-    "tbl-certification-exams": ("certification_batches", ["service_dates", "trades", "attendances"], ()),
-    "tbl-mentor-pairs": (
-        "mentor_pairs",
-        ["~mentor", "~apprentice", "model_and_measures", "achievements", "cultural_meaning"],
-        (),
-    ),
-    "tbl-enterprise-projects": (
-        "school_enterprise_projects",
-        ["seq", "company", "signing", "cooperation_mode", "core_domains", "expected_goal"],
-        (),
-    ),
-    "tbl-dual-mentor": ("dual_mentor_team", ["dimension", "measures", "participants", "outcomes"], ()),
-    "tbl-certificates": (
-        "certificate_attainment",
-        ["major", "graduates", "target_certificate", "certified", "attainment_rate_pct", "yoy_change_pct"],
-        (),
-    ),
-    "tbl-party-building": ("party_building", ["item", "content", "~value", "~unit"], ()),
-    "tbl-governance": ("governance_indicators", ["domain", "before_reform", "status_2024_2025", "improvement"], ()),
-    "tbl-policy-documents": ("policy_documents", ["level", "document", "application"], ()),
-}
+CSV_TABLES = {d.label: (d.data[0], d.shows, tuple(d.computed_rows)) for d in DISPLAYS.values() if d.shows}
 
 
 @pytest.mark.parametrize("label", CSV_TABLES, ids=str)
@@ -137,7 +73,7 @@ def test_table_rows_are_the_csv_rows(label, html_dir):
     resource, columns, computed = CSV_TABLES[label]
     _, table = find_table(label)
     body = [row for row in table_rows(table)[1:] if row[0] not in computed]
-    frame = pd.read_csv(datapackage.path_of(resource), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(PACKAGE.path_of(resource), dtype=str, keep_default_na=False)
     assert len(body) == len(frame), f"{label}: {len(body)} rows in HTML, {len(frame)} in {resource}.csv"
     for number, (html_row, (_, csv_row)) in enumerate(zip(body, frame.iterrows()), start=1):
         cells = [_normal(c) for c in html_row]
@@ -150,8 +86,8 @@ def test_table_rows_are_the_csv_rows(label, html_dir):
 def test_fitness_table_is_transposed_csv(html_dir):
     _, table = find_table("tbl-fitness")
     rows = {row[0]: row[1:] for row in table_rows(table)[1:]}
-    fitness = datapackage.load_table("fitness_tests").set_index("year")
-    titles = datapackage.field_titles("fitness_tests")
+    fitness = PACKAGE.load_table("fitness_tests").set_index("year")
+    titles = PACKAGE.field_titles("fitness_tests")
     for column in ["tested", "excellent", "good", "passed"]:
         assert rows[titles[column]] == [str(v) for v in fitness[column]], column
 
@@ -159,7 +95,7 @@ def test_fitness_table_is_transposed_csv(html_dir):
 def test_group_totals_are_computed_from_details(html_dir):
     _, table = find_table("tbl-teacher-training")
     rows = {row[0]: row for row in table_rows(table)[1:]}
-    training = datapackage.load_table("teacher_training")
+    training = PACKAGE.load_table("teacher_training")
     for group, total in training.groupby("breakdown")["teachers"].sum().items():
         assert rows[group][-1] == str(total)
 
@@ -173,7 +109,7 @@ def test_front_page_scorecard_shows_the_report_s_numbers(html_dir):
     from tests.helpers import soup_of
 
     table = soup_of(html_dir / "index.html").find("table", id="tbl-scorecard")
-    facts = datapackage.stated_facts()
+    facts = PACKAGE.stated_facts()
     numbers = soup_of(html_dir / "numbers.html")
     for row in table.select("tbody tr"):
         cells = row.find_all("td")
@@ -185,10 +121,10 @@ def test_front_page_scorecard_shows_the_report_s_numbers(html_dir):
             assert value.replace(" ", "") in facts[key].quote.replace(" ", ""), (value, facts[key].quote)
         else:
             file, line, column = re.search(r"所述数字： (\S+)", entry).group(1).split(":")
-            raw = datapackage.printed_table(file.removesuffix(".csv"))
+            raw = PACKAGE.printed_table(file.removesuffix(".csv"))
             assert value.removesuffix("%") == raw.loc[int(line) - 2, column], (value, file, line, column)
         change = cells[2].get_text("", strip=True)
         if change != "—":
-            frame = datapackage.load_table(file.removesuffix(".csv")).set_index("year")[column]
+            frame = PACKAGE.load_table(file.removesuffix(".csv")).set_index("year")[column]
             difference = frame.loc[EDITION.year] - frame.loc[EDITION.previous_year]
             assert float(change.split()[0]) == round(difference, 2), (change, difference)

@@ -12,18 +12,20 @@ import pytest
 from jupytext.config import load_jupytext_configuration_file
 
 from jzreport.build import notebook_runner
-from jzreport.datapackage import load as datapackage
 from jzreport.editing.lab import ChapterContentsManager
-from tests.helpers import CHAPTER_DIR, EVAL_NAME, ROOT
+from tests.helpers import CHAPTER_DIR, EVAL_NAME, PACKAGE, ROOT
 
 CHAPTERS = sorted(CHAPTER_DIR.glob("*.md"))
 NOTEBOOKS = [*CHAPTERS, ROOT / "book" / "index.md"]
 
 
-def test_chapters_exist():
-    assert [p.stem[:2] for p in CHAPTERS] == [f"{n:02d}" for n in range(11)], (
-        "preface, chapters 1-8, the closing case and the audit"
-    )
+def test_every_chapter_is_in_the_table_of_contents():
+    """The chapters on disk are the table of contents' (_toc.yml), in its order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    listed = [entry["file"] for entry in toc["chapters"] if entry["file"].startswith("chapters/")]
+    assert listed == [f"chapters/{p.stem}" for p in CHAPTERS]
 
 
 def _evaluate_in_kernel(names: list[str]) -> str:
@@ -51,7 +53,7 @@ def test_runs_shows_the_books_numbers_and_saves_unchanged(path):
     # The value JupyterLab shows for {eval}`x` is the one the book pastes for it: what the chapter glued, or
     # for a number the report states, its text in reported_facts.csv.
     in_kernel = json.loads(probe.outputs[0]["text"])
-    book = {**{key: fact.text for key, fact in datapackage.stated_facts().items()}, **notebook_runner.glued(notebook)}
+    book = {**{key: fact.text for key, fact in PACKAGE.stated_facts().items()}, **notebook_runner.glued(notebook)}
     assert {n: in_kernel[n] for n in names} == {n: book.get(n, "<not glued>") for n in names}
 
     # Save as JupyterLab does after Run All (outputs, and the {eval} results jupyterlab-myst keeps in the

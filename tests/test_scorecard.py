@@ -6,13 +6,13 @@ import pytest
 
 from jzreport.audit import build_ledger
 from jzreport.datapackage import checksums
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataError, DataPackage, Fact
 from jzreport.present import scorecard
 
 
-def _fact(**changes) -> datapackage.Fact:
+def _fact(**changes) -> Fact:
     base = dict(key="k", value=150.0, text="150", unit="人", qualifier="exact", section="1.1", quote="", place="")
-    return datapackage.Fact(**{**base, **changes})
+    return Fact(**{**base, **changes})
 
 
 def test_a_stated_number_is_shown_as_the_report_prints_it():
@@ -35,6 +35,6 @@ def test_a_row_must_be_one_stated_number(data_copy):
         'scorecard:\n  - indicator: x\n    value: total(column("internship_units", "positions"))\n', encoding="utf-8"
     )
     assert checksums.main() == 0
-    datapackage.clear_caches()
-    with pytest.raises(datapackage.DataError, match="value 应是一个报告所述的数字"):
-        scorecard.scorecard(build_ledger())
+    with pytest.raises(DataError, match="value 应是一个报告所述的数字"):
+        package = DataPackage.from_environment()
+        scorecard.scorecard(package, build_ledger(package))

@@ -9,12 +9,14 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from jzreport import paths
 from jzreport.datapackage import cells, validate
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage, sha256_of
+from jzreport.settings import Settings
+from tests.helpers import SETTINGS
 
 TYPED = "0123456789０１２３４５６７８９.,+-%人名 \u00a0\u3000\t一二三十e_"
 
@@ -52,32 +54,29 @@ def test_a_cell_is_read_as_written_or_refused_with_what_to_type(text, integer):
 def work_copy(tmp_path_factory):
     """One private copy of the data folder for the whole module (hypothesis runs many examples in one test)."""
     copy = tmp_path_factory.mktemp("typed") / "data"
-    shutil.copytree(paths.DATA_DIR, copy)
+    shutil.copytree(SETTINGS.data_dir, copy)
     return copy
 
 
-def _with_copy(copy, monkeypatch):
-    monkeypatch.setattr(paths, "DATA_DIR", copy)
-    monkeypatch.setattr(paths, "DESCRIPTOR", copy / "datapackage.json")
-    datapackage.clear_caches()
+def _settings(copy) -> Settings:
+    return SETTINGS.with_data(copy)
 
 
 def _record(copy, name: str) -> None:
     descriptor = json.loads((copy / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:
         if resource["path"] == name:
-            resource["hash"] = "sha256:" + datapackage.sha256_of(copy / name)
+            resource["hash"] = "sha256:" + sha256_of(copy / name)
             resource["bytes"] = (copy / name).stat().st_size
     (copy / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
-    datapackage.clear_caches()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=typed_numbers())
-def test_check_data_and_the_book_agree_on_every_cell(work_copy, monkeypatch, text):
+def test_check_data_and_the_book_agree_on_every_cell(work_copy, text):
     """A typed cell in a real file: either check-data names it (file, row, column, value), and the build, which
     validates first, does not start; or check-data accepts it and the book reads the number a person reads."""
-    _with_copy(work_copy, monkeypatch)
+    settings = _settings(work_copy)
     path = work_copy / "internship_units.csv"
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()
@@ -86,12 +85,13 @@ def test_check_data_and_the_book_agree_on_every_cell(work_copy, monkeypatch, tex
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _record(work_copy, "internship_units.csv")
-        problems = validate.validate_resource(datapackage.resource("internship_units"))
+        package = DataPackage(settings)
+        problems = validate.validate_resource(settings, package.resource("internship_units"))
         if problems:
             named = repr(text) if text.strip(" ") else "不能为空"  # an empty cell: "a value is required"
             assert any(p.row == 2 and p.column == "positions" and named in p.message for p in problems), problems
         else:
-            value = datapackage.load_table("internship_units").loc[0, "positions"]
+            value = package.load_table("internship_units").loc[0, "positions"]
             assert Decimal(str(value)) == Decimal(text.strip(" "))
     finally:
         path.write_text(original, encoding="utf-8")
@@ -101,10 +101,10 @@ def test_check_data_and_the_book_agree_on_every_cell(work_copy, monkeypatch, tex
 ROW_DAMAGE = st.sampled_from(["drop-cell", "extra-cell", "open-quote", "blank-line", "tab-separated", "empty-key"])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=ROW_DAMAGE, row=st.integers(1, 3))
-def test_a_damaged_row_is_named_never_a_traceback(work_copy, monkeypatch, damage, row):
-    _with_copy(work_copy, monkeypatch)
+def test_a_damaged_row_is_named_never_a_traceback(work_copy, damage, row):
+    settings = _settings(work_copy)
     path = work_copy / "internship_units.csv"
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()
@@ -120,7 +120,7 @@ def test_a_damaged_row_is_named_never_a_traceback(work_copy, monkeypatch, damage
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         _record(work_copy, "internship_units.csv")
-        problems = validate.validate_resource(datapackage.resource("internship_units"))
+        problems = validate.validate_resource(settings, DataPackage(settings).resource("internship_units"))
         assert problems and all(p.file.endswith("internship_units.csv") for p in problems)
         assert any(p.row is not None for p in problems), problems
     finally:
@@ -133,10 +133,10 @@ DESCRIPTOR_DAMAGE = st.sampled_from(
 )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(damage=DESCRIPTOR_DAMAGE, cut=st.integers(10, 2000))
-def test_a_damaged_descriptor_is_named_never_a_traceback(work_copy, monkeypatch, damage, cut):
-    _with_copy(work_copy, monkeypatch)
+def test_a_damaged_descriptor_is_named_never_a_traceback(work_copy, damage, cut):
+    settings = _settings(work_copy)
     path = work_copy / "datapackage.json"
     original = path.read_text(encoding="utf-8")
     descriptor = json.loads(original)
@@ -159,11 +159,9 @@ def test_a_damaged_descriptor_is_named_never_a_traceback(work_copy, monkeypatch,
         text = json.dumps(descriptor, ensure_ascii=False, indent=2)
     try:
         path.write_text(text, encoding="utf-8")
-        datapackage.clear_caches()
-        problems = validate.descriptor_problems()
+        problems = validate.descriptor_problems(settings)
         assert problems and all(p.file.endswith("datapackage.json") for p in problems), problems
         if damage == "truncate":
             assert problems[0].row is not None  # broken JSON names its line
     finally:
         path.write_text(original, encoding="utf-8")
-        datapackage.clear_caches()

@@ -30,9 +30,11 @@ def _publish(app, exception) -> None:
         and app.builder.format == "html"
         and (getattr(app, "_audit_page_written", False) or not (folder / "audit.json").exists())
     ):
+        from edition import package
+
         from jzreport import audit
 
-        audit.publish(folder)
+        audit.publish(package(app), folder)
 
 
 def setup(app):

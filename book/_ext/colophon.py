@@ -38,7 +38,7 @@ def _build_time() -> str:
     return build_moment().strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def details() -> str:
+def details(package) -> str:
     from jzreport import paths
     from jzreport.build import source_tree
 
@@ -46,11 +46,12 @@ def details() -> str:
     commit = origin.commit or "（不在 git 仓库中构建）"
     dirty = " ＋ 未提交的修改" if origin.modified else ""
 
-    descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
+    descriptor = json.loads(package.settings.descriptor.read_text(encoding="utf-8"))
+    folder = package.folder
     lines = [
         f"- 构建所依据的 git 提交：`{commit}`{dirty}",
         f"- 构建时间：{_build_time()}",
-        f"- 数据版本（年度）：`{paths.DATA_DIR.relative_to(paths.ROOT) if paths.DATA_DIR.is_relative_to(paths.ROOT) else paths.DATA_DIR}`",
+        f"- 数据版本（年度）：`{folder.relative_to(paths.ROOT) if folder.is_relative_to(paths.ROOT) else folder}`",
         f"- Python {platform.python_version()}（{platform.system()} {platform.machine()}）",
         "",
         "```{list-table} 数据文件及其 sha256",
@@ -76,21 +77,19 @@ def details() -> str:
         "* - 软件包",
         "  - 版本",
     ]
-    for package in PACKAGES:
+    for name in PACKAGES:
         try:
-            version = metadata.version(package)
+            version = metadata.version(name)
         except metadata.PackageNotFoundError:
             version = "未安装"
-        lines += [f"* - {package}", f"  - {version}"]
+        lines += [f"* - {name}", f"  - {version}"]
     lines.append("```")
     return "\n".join(lines)
 
 
-def downloads() -> str:
+def downloads(package) -> str:
     """The edition's data package and the book's complete source, as links (raw HTML)."""
-    from jzreport.datapackage import edition
-
-    current = edition.current()
+    current = package.edition
     data_zip, archive = current.data_zip_name, current.source_archive_name
     return (
         f'<p class="data-download">全部数据（数据包：datapackage.json 与全部 CSV，一个 zip 文件）：'
@@ -105,7 +104,10 @@ def downloads() -> str:
 
 def _fill(app, docname, source):
     if MARKER in source[0]:
-        source[0] = source[0].replace(MARKER, details()).replace(DOWNLOADS_MARKER, downloads())
+        from edition import package
+
+        book = package(app)
+        source[0] = source[0].replace(MARKER, details(book)).replace(DOWNLOADS_MARKER, downloads(book))
 
 
 def _always_outdated(app, env, added, changed, removed):

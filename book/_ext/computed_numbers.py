@@ -148,14 +148,14 @@ def _entry(app, docname: str, key: str, text: str, trace: dict, stated: dict, ve
 def add_computed_entries(app, doctree, docname: str) -> None:
     if docname != NUMBERS_PAGE or app.builder.format != "html":
         return
-    from jzreport import paths
-
     env = app.env
     folder = env.mystnb_config.output_folder
     verdicts = json.loads(
         read_glue_cache(folder, NUMBERS_PAGE).get(VERDICTS_KEY, {}).get("data", {}).get("text/plain", "{}")
     )
-    stated = read_stated(paths.DATA_DIR)
+    from edition import package
+
+    stated = read_stated(package(app).folder)
     section = nodes.section(ids=[SECTION_ID])
     section += nodes.title(text="本书计算的数字")
     section += nodes.paragraph(

@@ -5,15 +5,23 @@
 - MyST substitutions for the pages ({{ edition_title }}, {{ edition_year }}, {{ previous_year }},
   {{ school }}, {{ published }});
 - the printed book's LaTeX file, named after the edition (jzjdgc-quality-report-<year>.tex), with its title.
+
+The build's edition is resolved once, here (jzreport.settings); the other extensions take its data package from
+`package(app)`.
 """
 
 from __future__ import annotations
 
-from jzreport.datapackage import edition
+from jzreport.datapackage.load import DataPackage
+
+
+def package(app) -> DataPackage:
+    """The data package of the edition this build makes."""
+    return app.jzreport_package
 
 
 def _configure(app, config) -> None:
-    current = edition.current()
+    current = package(app).edition
     config.html_title = config.project = config.ogp_site_name = current.title
     config.myst_substitutions = {
         **config.myst_substitutions,
@@ -27,7 +35,7 @@ def _configure(app, config) -> None:
 
 def _name_printed_book(app, env, docnames) -> None:
     """jupyter-book sets latex_documents after the configuration is read; name the edition's file here."""
-    current = edition.current()
+    current = package(app).edition
     target = current.pdf_name.removesuffix(".pdf") + ".tex"
     app.config.latex_documents = [
         (start, target, current.title, *rest) for start, _, _, *rest in app.config.latex_documents
@@ -35,6 +43,7 @@ def _name_printed_book(app, env, docnames) -> None:
 
 
 def setup(app):
+    app.jzreport_package = DataPackage.from_environment()
     app.connect("config-inited", _configure)
     app.connect("env-before-read-docs", _name_printed_book)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

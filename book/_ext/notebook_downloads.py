@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from edition import package
 from sphinx.util import logging
 
 from jzreport.build import cache, executed_notebooks
@@ -27,7 +28,7 @@ def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
     chapter = Path(app.env.doc2path(pagename))
     with_code = {path.resolve() for path in cache.notebooks()}
     content = executed_notebooks.for_download(
-        Path(app.env.mystnb_config.execution_cache_path), chapter, chapter.resolve() in with_code
+        package(app), Path(app.env.mystnb_config.execution_cache_path), chapter, chapter.resolve() in with_code
     )
     if content is None:
         logger.warning(

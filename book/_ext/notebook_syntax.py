@@ -32,7 +32,6 @@ built by Sphinx with myst-nb. The chapters only use syntax that both render the 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
@@ -54,23 +53,23 @@ class computed_number(nodes.inline):
 NUMBER_LINK = "#number-"
 
 
-@lru_cache(maxsize=1)
-def _stated() -> dict[str, dict]:
-    """The rows of reported_facts.csv by key."""
+def _stated(env) -> dict[str, dict]:
+    """The rows of reported_facts.csv by key (read once per build)."""
     from computed_numbers import read_stated
+    from edition import package
 
-    from jzreport import paths
-
-    return read_stated(paths.DATA_DIR)
-
-
-def _stated_keys() -> frozenset[str]:
-    return frozenset(_stated())
+    if not hasattr(env.app, "jzreport_stated"):
+        env.app.jzreport_stated = read_stated(package(env.app).folder)
+    return env.app.jzreport_stated
 
 
-def _stated_text(key: str) -> str:
+def _stated_keys(env) -> frozenset[str]:
+    return frozenset(_stated(env))
+
+
+def _stated_text(env, key: str) -> str:
     """A stated number as the report prints it (the `value` column)."""
-    return _stated()[key]["value"]
+    return _stated(env)[key]["value"]
 
 
 def _has_trace(document, key: str) -> bool:
@@ -94,7 +93,7 @@ def _has_trace(document, key: str) -> bool:
 
 def _number_node(document, key: str, children: list[nodes.Node]) -> nodes.Node | None:
     """The children marked as the stated or computed number `key`, or None if it is neither."""
-    if key in _stated_keys():
+    if key in _stated_keys(document.settings.env):
         return stated_number("", "", *children, key=key)
     if _has_trace(document, key):
         return computed_number("", "", *children, key=key)
@@ -107,8 +106,9 @@ class PastedValueRole(PasteTextRole):
 
     def run(self):
         key = self.text.strip()
-        if key in _stated_keys():
-            text = _stated_text(key)
+        env = self.document.settings.env
+        if key in _stated_keys(env):
+            text = _stated_text(env, key)
             pasted = nodes.inline(text, text, classes=["pasted-text"])
             self.set_source_info(pasted)
             return [stated_number("", "", pasted, key=key)], []

@@ -20,8 +20,7 @@ import zipfile
 from pathlib import Path
 
 from docutils import nodes
-
-from jzreport.datapackage import edition
+from edition import package
 
 FOLDER = "_tables"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
@@ -82,7 +81,7 @@ def _append(sheet, values: list) -> None:
             cell.data_type = "s"
 
 
-def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
+def workbook(caption: str, rows: list[list[str]], source: str, creator: str) -> bytes:
     """The table as an .xlsx: caption, header, rows (numbers as numbers), then the source line."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -105,7 +104,7 @@ def workbook(caption: str, rows: list[list[str]], source: str) -> bytes:
     _append(sheet, [source])
     built = datetime.datetime(*_build_time())
     book.properties.created = built
-    book.properties.creator = edition.current().title
+    book.properties.creator = creator
     saved = io.BytesIO()
     book.save(saved)
     # openpyxl dates the zip entries, and the workbook's "modified" property, by the clock: use the build's time
@@ -135,7 +134,7 @@ def _add_workbooks(app, doctree, docname: str) -> None:
         source = next((n for n in following if isinstance(n, nodes.paragraph) and "provenance" in n["classes"]), None)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{label}.xlsx").write_bytes(
-            workbook(caption, _rows(table), source.astext() if source is not None else "")
+            workbook(caption, _rows(table), source.astext() if source is not None else "", package(app).edition.title)
         )
         if source is not None:
             href = "../" * docname.count("/") + f"{FOLDER}/{label}.xlsx"
@@ -146,11 +145,9 @@ def _add_workbooks(app, doctree, docname: str) -> None:
 def _publish_data_package(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    from jzreport import paths
-
-    folder = paths.DATA_DIR
+    folder = package(app).folder
     members = [(f"data/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir()) if path.is_file()]
-    (Path(app.outdir) / edition.current().data_zip_name).write_bytes(reproducible_zip(members))
+    (Path(app.outdir) / package(app).edition.data_zip_name).write_bytes(reproducible_zip(members))
 
 
 def setup(app):

@@ -37,14 +37,15 @@ __all__ = [
 ]
 
 
-def publish(folder) -> list:
-    """Write the audit as audit.csv and audit.json into `folder` (the built site); returns the paths."""
+def publish(package, folder) -> list:
+    """Write the audit of `package` (a jzreport.datapackage.load.DataPackage) as audit.csv and audit.json into
+    `folder` (the built site); returns the paths."""
     import json
     from pathlib import Path
 
     import pandas as pd
 
-    records = build_ledger().records()
+    records = build_ledger(package).records()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     as_json, as_csv = folder / "audit.json", folder / "audit.csv"

@@ -24,7 +24,7 @@ import yaml
 
 from jzreport import paths
 from jzreport.audit.expressions import Row
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataError, DataPackage
 
 RESOURCE = "checks"
 _KINDS = ("recompute", "readings", "same")
@@ -45,7 +45,7 @@ _KEYS = {
 }
 
 
-class DeclarationError(datapackage.DataError):
+class DeclarationError(DataError):
     """A check declaration that cannot be run, named by file and line."""
 
 
@@ -95,10 +95,10 @@ def _problems(check: dict) -> list[str]:
     return problems
 
 
-def declarations() -> list[tuple[str, list[Declaration]]]:
+def declarations(package: DataPackage) -> list[tuple[str, list[Declaration]]]:
     """The edition's checks, group by group, in the order declared."""
-    text = datapackage.read_text(RESOURCE)
-    shown = paths.DATA_DIR.joinpath(datapackage.resource(RESOURCE)["path"])
+    text = package.read_text(RESOURCE)
+    shown = package.path_of(RESOURCE)
     shown = shown.relative_to(paths.ROOT) if shown.is_relative_to(paths.ROOT) else shown
     try:
         document = yaml.load(text, Loader=_LineLoader)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from jzreport.audit.values import Number, Ref, constant, count, ratio, total
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataError, DataPackage
 from jzreport.present.formatting import fmt_number
 
 
@@ -61,45 +61,41 @@ class Row(dict):
 class Data:
     """The edition's data as checks read them: stated facts, typed tables, their descriptors and name register."""
 
-    def __init__(self):
-        self.facts = datapackage.stated_facts()
+    def __init__(self, package: DataPackage):
+        self.package = package
+        self.facts = package.stated_facts()
 
     def table(self, name: str):
         try:
-            datapackage.resource(name)
-        except datapackage.DataError as error:
+            self.package.resource(name)
+        except DataError as error:
             raise ExpressionError(str(error)) from None
-        return datapackage.load_table(name)
+        return self.package.load_table(name)
 
-    @staticmethod
-    def path(name: str) -> str:
-        return datapackage.resource(name)["path"]
+    def path(self, name: str) -> str:
+        return self.package.resource(name)["path"]
 
-    @staticmethod
-    def table_number(name: str) -> str:
+    def table_number(self, name: str) -> str:
         """The report's table for a data file ("表 5"), else its section (where its numbers are stated)."""
-        source = datapackage.resource(name).get("source", {})
+        source = self.package.resource(name).get("source", {})
         return (source.get("table") or source.get("section", "")).split("；")[0]
 
-    @staticmethod
-    def printed(name: str, column: str, index: int) -> str:
+    def printed(self, name: str, column: str, index: int) -> str:
         """A cell as the report prints it: its text in the CSV ("96.0", "0")."""
-        return str(datapackage.printed_table(name).loc[index, column])
+        return str(self.package.printed_table(name).loc[index, column])
 
-    @staticmethod
-    def title(name: str, column: str) -> str:
+    def title(self, name: str, column: str) -> str:
         """A column's title without the book's remarks in brackets: "升学率（%，原报告所列）" -> "升学率"."""
-        return datapackage.field_titles(name)[column].split("（")[0]
+        return self.package.field_titles(name)[column].split("（")[0]
 
-    @staticmethod
-    def percent(name: str, column: str) -> bool:
-        fields = {f["name"]: f for f in datapackage.resource(name)["schema"]["fields"]}
+    def percent(self, name: str, column: str) -> bool:
+        fields = {f["name"]: f for f in self.package.resource(name)["schema"]["fields"]}
         return fields[column].get("unit") == "%"
 
     def row_label(self, name: str, index: int) -> str:
         """What names a row of a table: its primary key's last field ("2024", "专职教师"), or, for a numbered
         table, its first text column."""
-        schema = datapackage.resource(name)["schema"]
+        schema = self.package.resource(name)["schema"]
         key = [k for k in schema.get("primaryKey", []) if k != "seq"]
         frame = self.table(name)
         if key:

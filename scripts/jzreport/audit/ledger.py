@@ -26,8 +26,7 @@ from jzreport.audit.verdicts import (
     compare,
     same_values,
 )
-from jzreport.datapackage import edition
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage, Fact
 from jzreport.present.formatting import fmt_number
 
 VERIFIES, READS = "verifies", "reads"
@@ -121,7 +120,7 @@ class Check:
             "说明": self.explanation,
         }
 
-    def record(self) -> dict:
+    def record(self, package: DataPackage) -> dict:
         """The check as published data (audit.json): what it compared, what it verified and read, the verdict."""
         files = sorted({ref.file for ref in self.verifies | self.reads})
         return {
@@ -141,7 +140,7 @@ class Check:
             "reads": sorted(ref.id for ref in self.reads),
             "declared": self.declared_at,
             "data_files": [
-                {"file": name, "sha256": datapackage.recorded_sha256(name.removesuffix(".csv"))} for name in files
+                {"file": name, "sha256": package.recorded_sha256(name.removesuffix(".csv"))} for name in files
             ],
         }
 
@@ -152,6 +151,7 @@ class Ledger:
 
     checks: list[Check]
     groups: list[str]
+    package: DataPackage
     facts: dict = field(default_factory=dict)
 
     @cached_property
@@ -191,7 +191,7 @@ class Ledger:
         }
 
     def records(self) -> list[dict]:
-        return [check.record() for check in self.checks]
+        return [check.record(self.package) for check in self.checks]
 
 
 def _verdict_counts(checks) -> dict[str, int]:
@@ -221,7 +221,7 @@ def _subject_text(scope: Scope, subject) -> tuple[str, str]:
     return subject.shown(), subject.text
 
 
-def _single_fact(scope: Scope, number) -> datapackage.Fact | None:
+def _single_fact(scope: Scope, number) -> Fact | None:
     if isinstance(number, Number) and not number.computed and len(number.reads) == 1:
         (ref,) = number.reads
         return scope.data.facts.get(ref.key) if ref.key else None
@@ -337,13 +337,13 @@ def _combined(counterparts: list[Counterpart], assumptions: list[str]) -> Verdic
     return Verdict(INCONSISTENT, note=f"与 {len(failed)} 处不符")
 
 
-def build_ledger() -> Ledger:
+def build_ledger(package: DataPackage) -> Ledger:
     """Run every check the edition declares (data/<year>/checks.yaml), in order; ids are A<group>-<nn>."""
-    facts_data = Data()
-    current = edition.current()
+    facts_data = Data(package)
+    current = package.edition
     constants = {"year": current.year, "previous_year": current.previous_year}
     checks, groups = [], []
-    for group_number, (group, found) in enumerate(declarations(), start=1):
+    for group_number, (group, found) in enumerate(declarations(package), start=1):
         groups.append(group)
         count = 0
         for declaration in found:
@@ -358,4 +358,4 @@ def build_ledger() -> Ledger:
                         checks.append(_run(declaration, scope, subject, f"A{group_number}-{count:02d}", group))
                     except ExpressionError as error:
                         raise DeclarationError(f"{declaration.where}: {error}") from None
-    return Ledger(checks, groups, facts_data.facts)
+    return Ledger(checks, groups, package, facts_data.facts)

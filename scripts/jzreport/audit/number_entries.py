@@ -17,7 +17,7 @@ from myst_nb import glue
 from jzreport.audit import Ledger, traces
 from jzreport.audit.values import Ref
 from jzreport.audit.verdicts import QUALIFIER_MARK
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage, Fact
 from jzreport.present import markup
 from jzreport.present.prose import PlainText
 
@@ -29,17 +29,17 @@ def label(key: str) -> str:
     return "fact-" + key.replace("_", "-")
 
 
-def _words(fact: datapackage.Fact) -> str:
+def _words(fact: Fact) -> str:
     if fact.quote:
         return f"原文：“{markup.escape(fact.quote)}”"
     return f"表中位置（本书的描述）：{markup.escape(fact.place)}"
 
 
-def entries(ledger: Ledger) -> str:
+def entries(package: DataPackage, ledger: Ledger) -> str:
     """MyST for every stated number, in the order of reported_facts.csv (the order of the report)."""
-    sha = datapackage.recorded_sha256("reported_facts")[:12]
+    sha = package.recorded_sha256("reported_facts")[:12]
     blocks = []
-    for row, fact in enumerate(datapackage.stated_facts().values(), start=2):  # row 1 is the header
+    for row, fact in enumerate(package.stated_facts().values(), start=2):  # row 1 is the header
         mark = QUALIFIER_MARK[fact.qualifier]
         unit = fact.unit if fact.unit in ("", "%") else " " + fact.unit
         value = f"**{markup.escape(fact.text + unit)}**"

@@ -10,15 +10,13 @@ import re
 
 import pandas as pd
 
-from jzreport import paths
 from jzreport.audit.verdicts import CONSISTENT, INCONSISTENT, same_values
-from jzreport.datapackage import edition
-from jzreport.datapackage.load import load_table
+from jzreport.datapackage.load import DataPackage
 
 
-def name_checks() -> pd.DataFrame:
+def name_checks(package: DataPackage) -> pd.DataFrame:
     """Each entity of name_mentions.csv with all the ways the report writes it; more than one is inconsistent."""
-    mentions = load_table("name_mentions")
+    mentions = package.load_table("name_mentions")
     rows = []
     for entity, group in mentions.groupby("entity", sort=False):
         rows.append(
@@ -35,11 +33,11 @@ def _row(claim: str, quoted: str, consistent: bool, note: str = "") -> dict[str,
     return {"核查内容": claim, "原报告": quoted, "结论": CONSISTENT if consistent else INCONSISTENT, "说明": note}
 
 
-def numbering_checks() -> pd.DataFrame:
+def numbering_checks(package: DataPackage) -> pd.DataFrame:
     """Numbering and cross-references, read from the report's own text: references to tables and figures that do
     not exist, section numbers used twice, body sections missing from the table of contents, and the part numbers
     of the closing case (the edition names its title: `closing_case` in its data package) used twice."""
-    source = paths.SOURCE_TEXT.read_text(encoding="utf-8")
+    source = package.settings.source_text.read_text(encoding="utf-8")
     front, body = source.split("\n前言\n", 1)
     table_numbers = set(re.findall(r"^表 (\d+)\t", front, re.M))
     figure_numbers = set(re.findall(r"^图 (\d+)[\t ]", front, re.M))
@@ -57,7 +55,7 @@ def numbering_checks() -> pd.DataFrame:
         )
     for number in [n for n in dict.fromkeys(body_sections) if n not in toc_sections]:
         rows.append(_row("正文章节列入目录", number, False, f"正文有 {number} 节，目录中没有"))
-    closing = edition.current().closing_case
+    closing = package.edition.closing_case
     if closing and closing in body:
         parts = re.findall(r"^([一二三四五六七八九十])、", body.split(closing, 1)[1], re.M)
         for numeral in sorted({p for p in parts if parts.count(p) > 1}):

@@ -20,8 +20,8 @@ from bs4 import BeautifulSoup
 
 from jzreport import paths
 from jzreport.build import built_pages
-from jzreport.datapackage import declared, edition
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage import declared
+from jzreport.datapackage.load import DataPackage
 
 # Files of the source read from what is packed (a file git does not track is not part of the source).
 TEMPLATE = "scripts/jzreport/build/auditing_template.md"
@@ -43,24 +43,29 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _data_folder() -> str:
-    folder = paths.DATA_DIR
+def _data_folder(package: DataPackage) -> str:
+    folder = package.folder
     return folder.relative_to(paths.ROOT).as_posix() if folder.is_relative_to(paths.ROOT) else str(folder)
 
 
-def dataset_table() -> str:
+def dataset_table(package: DataPackage) -> str:
     rows = []
-    for resource in datapackage.descriptor()["resources"]:
+    for resource in package.descriptor["resources"]:
         source = resource.get("source", {})
         where = "；".join(v for k, v in source.items() if k in ("table", "figure")) or source.get("section", "")
         rows.append(
-            [f"`{_data_folder()}/{resource['path']}`", resource.get("title", ""), where, f"`{resource['hash'][7:19]}…`"]
+            [
+                f"`{_data_folder(package)}/{resource['path']}`",
+                resource.get("title", ""),
+                where,
+                f"`{resource['hash'][7:19]}…`",
+            ]
         )
     return _table(["数据文件 Data file", "内容 Content", "原报告出处 Where in the report", "sha256"], rows)
 
 
-def provenance() -> str:
-    descriptor = datapackage.descriptor()
+def provenance(package: DataPackage) -> str:
+    descriptor = package.descriptor
     sources = "；".join(f"{s['title']}（{s.get('path', '')}）" for s in descriptor.get("sources", []))
     licences = "；".join(item.get("title", item.get("name", "")) for item in descriptor.get("licenses", []))
     return f"- 来源 (source): {sources}\n- 数据包所记的许可 (licence recorded in the data package): {licences}"
@@ -142,8 +147,8 @@ def programs(site: Path) -> str:
     return _table(["程序 Program", "输出 Output", "表 Tables", "图 Figures", "读取的数据 Data read"], rows)
 
 
-def outputs(expected: dict[str, str]) -> str:
-    current = edition.current()
+def outputs(package: DataPackage, expected: dict[str, str]) -> str:
+    current = package.edition
     rows = [
         [f"`{name}`", f"`{expected[name]}`"]
         for name in (current.pdf_name, current.data_zip_name, "index.html", "audit/audit.json")
@@ -152,8 +157,10 @@ def outputs(expected: dict[str, str]) -> str:
     return _table(["文件 File (book/_build/html/)", "sha256"], rows)
 
 
-def values(site: Path, info: dict, expected: dict[str, str], sources: dict[str, bytes]) -> dict[str, str]:
-    current = edition.current()
+def values(
+    package: DataPackage, site: Path, info: dict, expected: dict[str, str], sources: dict[str, bytes]
+) -> dict[str, str]:
+    current = package.edition
     moment = datetime.datetime.fromtimestamp(info["source_date_epoch"], datetime.UTC)
     return {
         "title": current.title,
@@ -168,19 +175,19 @@ def values(site: Path, info: dict, expected: dict[str, str], sources: dict[str, 
         "epoch": str(info["source_date_epoch"]),
         "source_files": str(info["files"]),
         "site_files": str(len(expected)),
-        "provenance": provenance(),
-        "datasets": dataset_table(),
+        "provenance": provenance(package),
+        "datasets": dataset_table(package),
         "software": software(sources),
         "timings": timings(sources),
-        "outputs": outputs(expected),
+        "outputs": outputs(package, expected),
         "programs": programs(site),
     }
 
 
-def render(site: Path, info: dict, expected: dict[str, str], sources: dict[str, bytes]) -> str:
+def render(package: DataPackage, site: Path, info: dict, expected: dict[str, str], sources: dict[str, bytes]) -> str:
     """The README for the archive of `sources` (name -> content) with `info` (SOURCE-INFO.json), packed from the
     site at `site`, whose other files have the checksums `expected`."""
-    filled = values(site, info, expected, sources)
+    filled = values(package, site, info, expected, sources)
 
     def fill(match: re.Match) -> str:
         if match.group(1) not in filled:

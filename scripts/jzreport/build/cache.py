@@ -23,7 +23,7 @@ from pathlib import Path
 from jzreport import paths
 from jzreport.build import execution, notebook_runner
 from jzreport.datapackage import declared
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage
 
 
 def notebooks() -> list[Path]:
@@ -44,16 +44,16 @@ def _package_sources() -> list[bytes]:
     return [p.relative_to(package).as_posix().encode() + p.read_bytes() for p in sorted(package.rglob("*.py"))]
 
 
-def notebook_digest(notebook: Path) -> str:
+def notebook_digest(package: DataPackage, notebook: Path) -> str:
     """What a notebook's execution depends on besides its code: the shared package, the edition (every chapter
     may print its year: jzreport.datapackage.edition) and the data files it declares, with their schemas."""
-    parts = [*_package_sources(), json.dumps(datapackage.descriptor().get("edition"), sort_keys=True).encode()]
+    parts = [*_package_sources(), json.dumps(package.descriptor.get("edition"), sort_keys=True).encode()]
     for name in sorted(declared.declared(notebook)):
-        path = datapackage.path_of(name)
+        path = package.path_of(name)
         parts += [
             name.encode(),
             path.read_bytes() if path.exists() else b"missing",
-            json.dumps(datapackage.resource(name), sort_keys=True, ensure_ascii=False).encode(),
+            json.dumps(package.resource(name), sort_keys=True, ensure_ascii=False).encode(),
         ]
     return _digest(parts)
 
@@ -131,7 +131,7 @@ def forget_pages_if_extensions_changed(build_dir: str) -> None:
         print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
 
 
-def plan(build_dir: str) -> list[Path]:
+def plan(package: DataPackage, build_dir: str) -> list[Path]:
     """Bring the cache under `build_dir` (a jupyter-book `_build` folder) up to date with the inputs, before
     Sphinx looks for changed pages: drop the executions whose data or shared code changed (and touch those
     chapters, so that Sphinx re-reads them), and return the notebooks to execute: those, and those whose code
@@ -146,7 +146,7 @@ def plan(build_dir: str) -> list[Path]:
     changed, to_execute = [], []
     for notebook in notebooks():
         name = notebook.relative_to(paths.BOOK_DIR).as_posix()
-        digest = notebook_digest(notebook)
+        digest = notebook_digest(package, notebook)
         if state.get(name) == digest and cached.unchanged(name, notebook):
             continue
         record = None if empty else _cached_record(cache, notebook)
@@ -182,7 +182,7 @@ def execute(build_dir: str, notebooks_to_execute: list[Path]) -> None:
 def main(build_dir: str) -> int:
     """Refresh the cache under `build_dir` before a build: extensions, plan, execute."""
     forget_pages_if_extensions_changed(build_dir)
-    execute(build_dir, plan(build_dir))
+    execute(build_dir, plan(DataPackage.from_environment(), build_dir))
     return 0
 
 

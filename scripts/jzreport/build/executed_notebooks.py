@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from jzreport.build import notebook_runner
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage
 
 KEPT_METADATA = ("kernelspec", "language_info", "jzreport")  # jzreport: the data files the chapter declares
 EVAL_NAME = re.compile(r"\{eval\}`([^`]+)`")  # a number in the prose (book/_ext/notebook_syntax.py)
@@ -36,11 +36,11 @@ def executed(cache_dir: Path, chapter: Path):
     return merged
 
 
-def with_prose_numbers(notebook) -> None:
+def with_prose_numbers(package: DataPackage, notebook) -> None:
     """Keep in each Markdown cell the values the book pastes for its {eval}`name` numbers (a number the report
     states, as printed in reported_facts.csv, else the value the chapter glued), where jupyterlab-myst keeps what
     it evaluated after Run All (`user_expressions`): the download shows the book's numbers before it runs again."""
-    values = {**notebook_runner.glued(notebook), **{key: fact.text for key, fact in datapackage.stated_facts().items()}}
+    values = {**notebook_runner.glued(notebook), **{key: fact.text for key, fact in package.stated_facts().items()}}
     for cell in notebook.cells:
         names = EVAL_NAME.findall(cell.source) if cell.cell_type == "markdown" else []
         if names:
@@ -51,13 +51,13 @@ def with_prose_numbers(notebook) -> None:
             ]
 
 
-def publishable(notebook):
+def publishable(package: DataPackage, notebook):
     """A copy of `notebook` that is the same for every build of the same source, validated."""
     notebook = copy.deepcopy(notebook)
     notebook.metadata = {key: notebook.metadata[key] for key in KEPT_METADATA if key in notebook.metadata}
     for index, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{index:03d}"
-    with_prose_numbers(notebook)
+    with_prose_numbers(package, notebook)
     nbformat.validate(notebook)
     return notebook
 
@@ -66,8 +66,8 @@ def as_bytes(notebook) -> bytes:
     return (nbformat.writes(notebook) + "\n").encode("utf-8")
 
 
-def for_download(cache_dir: Path, chapter: Path, has_code: bool) -> bytes | None:
+def for_download(package: DataPackage, cache_dir: Path, chapter: Path, has_code: bool) -> bytes | None:
     """The downloadable .ipynb of `chapter`: executed if it has code (None when the cache has no execution of it),
     else the chapter as it is (nothing to execute)."""
     notebook = executed(cache_dir, chapter) if has_code else notebook_runner.read(chapter)
-    return None if notebook is None else as_bytes(publishable(notebook))
+    return None if notebook is None else as_bytes(publishable(package, notebook))

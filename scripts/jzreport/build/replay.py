@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup
 
 from jzreport import paths
 from jzreport.build import built_pages, notebook_runner
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage
 
 CHAPTER_DIR = paths.BOOK_DIR / "chapters"
 HTML_DIR = paths.BUILD_DIR / "html"
@@ -63,14 +64,14 @@ def executed_outputs(notebook) -> tuple[dict, dict, dict]:
     )
 
 
-def compare_chapter(source) -> list[str]:
+def compare_chapter(package: DataPackage, source, html_dir: Path = HTML_DIR, audit_dir: Path = AUDIT_DIR) -> list[str]:
     """Differences between a fresh execution of `source` and its published page (empty: identical)."""
     notebook = notebook_runner.execute(source)
-    AUDIT_DIR.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, AUDIT_DIR / f"{source.stem}.ipynb")
+    audit_dir.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, audit_dir / f"{source.stem}.ipynb")
     tables, figures, glued = executed_outputs(notebook)
 
-    page = HTML_DIR / "chapters" / f"{source.stem}.html"
+    page = html_dir / "chapters" / f"{source.stem}.html"
     if not page.exists():
         return [f"no published page {page.relative_to(paths.ROOT)}"]
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
@@ -85,7 +86,7 @@ def compare_chapter(source) -> list[str]:
         if shown_figures.get(div_id) != traces:
             problems.append(f"figure {div_id}: data differ from the published figure")
     used = _GLUE_ROLE.findall(source.read_text(encoding="utf-8"))
-    stated = {key: fact.text for key, fact in datapackage.stated_facts().items()}  # pasted from the CSV, not glued
+    stated = {key: fact.text for key, fact in package.stated_facts().items()}  # pasted from the CSV, not glued
     expected = [glued.get(name, stated.get(name, f"<missing {name}>")) for name in used]
     shown_numbers = built_pages.glued_numbers(soup)
     if [_squeeze(v) for v in expected] != [_squeeze(v) for v in shown_numbers]:
@@ -104,6 +105,7 @@ def compare_chapter(source) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     wanted = set(argv if argv is not None else sys.argv[1:])
+    package = DataPackage.from_environment()
     sources = [p for p in sorted(CHAPTER_DIR.glob("*.md")) if not wanted or p.stem in wanted]
     print(
         f"==> 重新执行并与已发布的书对照 (re-executing {len(sources)} chapters from scratch into "
@@ -112,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     started, failed = time.monotonic(), []
     for source in sources:
-        problems = compare_chapter(source)
+        problems = compare_chapter(package, source)
         if problems:
             failed.append(source.stem)
             print(f"FAIL {source.stem}:", flush=True)

@@ -34,8 +34,8 @@ from pathlib import Path
 
 from jzreport import paths
 from jzreport.build import cache, execution, source_archive, source_tree, sphinx_log, static_images
-from jzreport.datapackage import edition, validate
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage import validate
+from jzreport.datapackage.load import DataPackage, sha256_of
 
 BUILD_DIR = paths.BUILD_DIR
 WORK_DIR = BUILD_DIR / "work"
@@ -161,7 +161,7 @@ def build_moment() -> datetime.datetime:
 def write_checksums(site: Path) -> Path:
     """SHA256SUMS of every file of the site (sorted, `sha256sum` format), written last and atomically."""
     lines = [
-        f"{datapackage.sha256_of(path)}  {path.relative_to(site).as_posix()}\n"
+        f"{sha256_of(path)}  {path.relative_to(site).as_posix()}\n"
         for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != CHECKSUMS)
     ]
     staging = site / f"{CHECKSUMS}.new"
@@ -178,7 +178,7 @@ def publish_file(new: Path, published: Path) -> None:
     staging.replace(published)
 
 
-def publish_source(site: Path) -> None:
+def publish_source(package: DataPackage, site: Path) -> None:
     """The book's source as one archive in the site (jzreport.build.source_archive), packed once every other file of
     the site is final: it lists their checksums. A tree that is neither a git checkout nor an unpacked archive
     (a copy of the files alone) has no known list of source files: it publishes no archive, and says so."""
@@ -187,13 +187,13 @@ def publish_source(site: Path) -> None:
             f"未纳入 git 的文件不在源代码归档中 (files git does not track are not in the source archive): {', '.join(outside)}"
         )
     try:
-        source_archive.write(site, int(reproducible_time()["SOURCE_DATE_EPOCH"]))
+        source_archive.write(package, site, int(reproducible_time()["SOURCE_DATE_EPOCH"]))
     except source_tree.SourceTreeError as unknown:
-        (site / edition.current().source_archive_name).unlink(missing_ok=True)
+        (site / package.edition.source_archive_name).unlink(missing_ok=True)
         announce(f"不发布源代码归档 (no source archive published): {unknown}")
 
 
-def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ()) -> None:
+def replace_atomically(package: DataPackage, new: Path, published: Path, extra_files: list[Path] = ()) -> None:
     """Copy `new` (and `extra_files`) beside `published`, add the source archive and SHA256SUMS, then swap them
     with renames: readers see the old site or the new one, never a mixture."""
     staging = published.with_name(published.name + ".new")
@@ -202,7 +202,7 @@ def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ())
     shutil.copytree(new, staging, ignore=shutil.ignore_patterns(*UNPUBLISHED))
     for extra in extra_files:
         shutil.copy2(extra, staging / extra.name)
-    publish_source(staging)
+    publish_source(package, staging)
     write_checksums(staging)
     shutil.rmtree(previous, ignore_errors=True)
     if published.exists():
@@ -214,16 +214,16 @@ def replace_atomically(new: Path, published: Path, extra_files: list[Path] = ())
 VALID_DATA_STAMP = BUILD_DIR / "valid-datapackage.json"  # digest of each data file last found valid
 
 
-def validate_data() -> None:
+def validate_data(package: DataPackage) -> None:
     announce("校验数据包 (validating the data package: the files changed since the last valid build)")
-    problems = validate.validate_changed(VALID_DATA_STAMP)
+    problems = validate.validate_changed(package.settings, VALID_DATA_STAMP)
     if problems:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         raise SystemExit(f"数据有 {len(problems)} 处问题，未构建，已发布的书未改动 (invalid data: nothing was built)")
 
 
-def prepare_and_build(builder: str, image_format: str) -> None:
+def prepare_and_build(package: DataPackage, builder: str, image_format: str) -> None:
     """Build with jupyter-book while the book is prepared: while Sphinx starts up, the data are validated
     (invalid data stop the build before any notebook runs or anything changes) and the notebooks that changed
     execute; Sphinx looks at no page before that is done (book/_ext/notebook_execution.py). Then, while Sphinx
@@ -232,17 +232,17 @@ def prepare_and_build(builder: str, image_format: str) -> None:
     with static_images.BackgroundRenderer(image_format) as renderer:
 
         def validate_execute_draw() -> None:
-            validate_data()
-            cache.execute(str(JB_BUILD_DIR), cache.plan(str(JB_BUILD_DIR)))
+            validate_data(package)
+            cache.execute(str(JB_BUILD_DIR), cache.plan(package, str(JB_BUILD_DIR)))
             renderer.start(cache.cached_figures(str(JB_BUILD_DIR)))
 
         jupyter_book(builder, while_starting=validate_execute_draw)
 
 
-def build_html() -> None:
+def build_html(package: DataPackage) -> None:
     announce("构建 HTML (building HTML)")
-    prepare_and_build("html", "svg")
-    replace_atomically(JB_BUILD_DIR / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
+    prepare_and_build(package, "html", "svg")
+    replace_atomically(package, JB_BUILD_DIR / "html", PUBLISHED_HTML, sorted(PUBLISHED_PDF_DIR.glob("*.pdf")))
     announce(f"HTML 已发布 (published): {PUBLISHED_HTML.relative_to(paths.ROOT)}/index.html")
 
 
@@ -257,15 +257,15 @@ def missing_glyphs(log: Path) -> list[str]:
     )
 
 
-def build_pdf() -> None:
+def build_pdf(package: DataPackage) -> None:
     if shutil.which("xelatex") is None:
         raise SystemExit("没有 xelatex (xelatex not found): scripts/install-system-deps.sh pdf")
     announce("生成 PDF (building the PDF: LaTeX sources, then XeLaTeX via latexmk)")
-    pdf_name = edition.current().pdf_name  # the LaTeX target set by book/_ext/edition.py
+    pdf_name = package.edition.pdf_name  # the LaTeX target set by book/_ext/edition.py
     built, log = LATEX_DIR / pdf_name, LATEX_DIR / pdf_name.replace(".pdf", ".log")
     built.unlink(missing_ok=True)  # never mistake an earlier run's PDF or log for this one's
     log.unlink(missing_ok=True)
-    prepare_and_build("pdflatex", "pdf")
+    prepare_and_build(package, "pdflatex", "pdf")
     if not built.exists() or not log.exists():
         raise SystemExit(
             f"没有生成 PDF，已发布的书未改动 (no PDF or XeLaTeX log in {LATEX_DIR.relative_to(paths.ROOT)})"
@@ -279,7 +279,7 @@ def build_pdf() -> None:
         )
     publish_file(built, PUBLISHED_PDF_DIR / pdf_name)
     if PUBLISHED_HTML.exists():  # the site with the new PDF, the archive that lists it, and SHA256SUMS, at once
-        replace_atomically(PUBLISHED_HTML, PUBLISHED_HTML, [built])
+        replace_atomically(package, PUBLISHED_HTML, PUBLISHED_HTML, [built])
     announce(f"PDF 已发布 (published): {(PUBLISHED_PDF_DIR / pdf_name).relative_to(paths.ROOT)}")
 
 
@@ -290,7 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     # One time for everything this build writes; one hash seed for the kernels and Sphinx (a set printed in an
     # output, such as a table's repr in the downloadable notebooks, keeps its order).
     os.environ.update({**reproducible_time(), "PYTHONHASHSEED": "0"})
-    {"html": build_html, "pdf": build_pdf}[args.target]()
+    # The edition, resolved once here and handed to every process this build starts (Sphinx, the kernels).
+    package = DataPackage.from_environment()
+    os.environ.update(package.settings.environment())
+    {"html": build_html, "pdf": build_pdf}[args.target](package)
     return 0
 
 

@@ -26,8 +26,7 @@ from pathlib import Path
 
 from jzreport import paths
 from jzreport.build import auditing_readme, source_tree
-from jzreport.datapackage import edition
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage, sha256_of
 
 CHECKSUMS = "SHA256SUMS"  # the site's list of checksums (jzreport.build), written after the archive
 EXPECTED_NAME = "EXPECTED-SHA256SUMS"
@@ -39,11 +38,11 @@ def _sums(entries: dict[str, str]) -> bytes:
     return "".join(f"{digest}  {name}\n" for name, digest in sorted(entries.items())).encode("utf-8")
 
 
-def site_checksums(site: Path) -> dict[str, str]:
+def site_checksums(package: DataPackage, site: Path) -> dict[str, str]:
     """The site's files, other than the archive and SHA256SUMS, with their sha256."""
-    skipped = {edition.current().source_archive_name, CHECKSUMS}
+    skipped = {package.edition.source_archive_name, CHECKSUMS}
     return {
-        path.relative_to(site).as_posix(): datapackage.sha256_of(path)
+        path.relative_to(site).as_posix(): sha256_of(path)
         for path in sorted(site.rglob("*"))
         if path.is_file() and path.relative_to(site).as_posix() not in skipped
     }
@@ -53,7 +52,7 @@ def _mode(path: Path) -> int:
     return 0o755 if os.stat(path).st_mode & 0o100 else 0o644
 
 
-def members(site: Path, epoch: int) -> list[tuple[str, bytes, int]]:
+def members(package: DataPackage, site: Path, epoch: int) -> list[tuple[str, bytes, int]]:
     """(name, content, mode) of every file of the archive, sorted by name, names relative to its folder."""
     names = source_tree.files()
     sources = {name: (paths.ROOT / name).read_bytes() for name in names}
@@ -62,18 +61,18 @@ def members(site: Path, epoch: int) -> list[tuple[str, bytes, int]]:
         "commit": origin.commit,
         "modified": origin.modified,
         "source_date_epoch": epoch,
-        "edition": edition.current().year,
-        "archive": edition.current().source_archive_name,
+        "edition": package.edition.year,
+        "archive": package.edition.source_archive_name,
         "files": len(names),
     }
-    expected = site_checksums(site)
+    expected = site_checksums(package, site)
     generated = {
         source_tree.MANIFEST_NAME: _sums(
             {name: hashlib.sha256(content).hexdigest() for name, content in sources.items()}
         ),
         source_tree.INFO_NAME: (json.dumps(info, indent=1, sort_keys=True) + "\n").encode("utf-8"),
         EXPECTED_NAME: _sums(expected),
-        README_NAME: auditing_readme.render(site, info, expected, sources).encode("utf-8"),
+        README_NAME: auditing_readme.render(package, site, info, expected, sources).encode("utf-8"),
     }
     clash = sorted(set(generated) & set(sources))
     if clash:
@@ -101,16 +100,16 @@ def pack(entries: list[tuple[str, bytes, int]], folder: str, epoch: int) -> byte
     return packed.getvalue()
 
 
-def folder_name() -> str:
+def folder_name(package: DataPackage) -> str:
     """The folder the archive unpacks into: its own name without .tar.gz."""
-    return edition.current().source_archive_name.removesuffix(".tar.gz")
+    return package.edition.source_archive_name.removesuffix(".tar.gz")
 
 
-def write(site: Path, epoch: int) -> Path:
+def write(package: DataPackage, site: Path, epoch: int) -> Path:
     """Pack the tree into `site` (call it when every other file of the site is final, before
     SHA256SUMS): written beside, then renamed into place."""
-    target = site / edition.current().source_archive_name
+    target = site / package.edition.source_archive_name
     staging = target.with_name(target.name + ".new")
-    staging.write_bytes(pack(members(site, epoch), folder_name(), epoch))
+    staging.write_bytes(pack(members(package, site, epoch), folder_name(package), epoch))
     staging.replace(target)
     return target

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jzreport import paths
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import sha256_of
 
 INFO_NAME = "SOURCE-INFO.json"
 MANIFEST_NAME = "SOURCE-SHA256SUMS"
@@ -78,7 +78,7 @@ def changed_files(root: Path = paths.ROOT) -> list[str]:
     return [
         name
         for name, digest in manifest.items()
-        if not (Path(root) / name).is_file() or datapackage.sha256_of(Path(root) / name) != digest
+        if not (Path(root) / name).is_file() or sha256_of(Path(root) / name) != digest
     ]
 
 

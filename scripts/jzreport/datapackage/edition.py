@@ -1,5 +1,5 @@
 """The edition of the report being built: its year, the previous year and its title, read from the edition's
-data package (`edition` in data/<edition>/datapackage.json); the one setting is `paths.EDITION`.
+data package (`edition` in data/<edition>/datapackage.json); the edition asked for is jzreport.settings'.
 
 Every year and title the book's code prints comes from here, so that a new edition is a new data folder.
 """
@@ -7,15 +7,17 @@ Every year and title the book's code prints comes from here, so that a new editi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from jzreport import paths
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataError
+
+if TYPE_CHECKING:
+    from jzreport.datapackage.load import DataPackage
 
 PUBLICATION_PREFIX = "jzjdgc"  # file names of what the book publishes (PDF, data zip, source archive)
 
 
-class EditionError(datapackage.DataError):
+class EditionError(DataError):
     """The edition's description in its data package is missing or disagrees with the setting."""
 
 
@@ -45,9 +47,10 @@ class Edition:
         return f"{PUBLICATION_PREFIX}-source-{self.year}.tar.gz"
 
 
-def _read() -> Edition:
-    block = datapackage.descriptor().get("edition")
-    where = paths.DESCRIPTOR
+def read(package: DataPackage) -> Edition:
+    """The edition a data package describes (its `edition` block), checked against the edition asked for."""
+    block = package.descriptor.get("edition")
+    where = package.settings.descriptor
     if not isinstance(block, dict):
         raise EditionError(
             f"{where}: 缺少 edition 描述 (no 'edition' object with year, previous_year, school, report, published)"
@@ -59,19 +62,10 @@ def _read() -> Edition:
         )
     except KeyError as missing:
         raise EditionError(f"{where}: edition 缺少 {missing} (the edition object lacks {missing})") from None
-    if paths.DATA_DIR == paths.ROOT / "data" / paths.EDITION and str(edition.year) != paths.EDITION:
+    settings = package.settings
+    if settings.data_dir == settings.root / "data" / settings.edition and str(edition.year) != settings.edition:
         raise EditionError(
-            f"{where}: edition.year 为 {edition.year}，而所选版本为 {paths.EDITION} "
-            f"(the data package describes {edition.year}, the setting picks {paths.EDITION})"
+            f"{where}: edition.year 为 {edition.year}，而所选版本为 {settings.edition} "
+            f"(the data package describes {edition.year}, the setting picks {settings.edition})"
         )
     return edition
-
-
-@lru_cache(maxsize=1)
-def _cached(descriptor_path: str) -> Edition:
-    return _read()
-
-
-def current() -> Edition:
-    """The edition being built."""
-    return _cached(str(paths.DESCRIPTOR))

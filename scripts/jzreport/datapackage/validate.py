@@ -15,7 +15,8 @@ from pathlib import Path
 
 from jzreport import paths
 from jzreport.datapackage import cells
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import is_table, sha256_of
+from jzreport.settings import Settings
 
 NUMERIC = ("integer", "number")
 _TYPE_NAMES = {
@@ -193,8 +194,8 @@ def _declaration_problems(path: Path, shown: str) -> list[DataProblem]:
     return []
 
 
-def validate_resource(resource: dict) -> list[DataProblem]:
-    path = paths.DATA_DIR / resource["path"]
+def validate_resource(settings: Settings, resource: dict) -> list[DataProblem]:
+    path = settings.data_dir / resource["path"]
     shown = _display(path)
     if not path.exists():
         return [
@@ -203,7 +204,7 @@ def validate_resource(resource: dict) -> list[DataProblem]:
                 f"文件不存在；datapackage.json 把它列为数据文件 (file missing: listed in datapackage.json as {resource['name']!r})",
             )
         ]
-    if not datapackage.is_table(resource):
+    if not is_table(resource):
         problems = _declaration_problems(path, shown)
     else:
         encoding, problems = _decode(path, shown)
@@ -215,7 +216,7 @@ def validate_resource(resource: dict) -> list[DataProblem]:
         problems = _numeric_problems(path, encoding, resource, shown)
         problems += _frictionless_problems(path, encoding, resource, shown)
     recorded = resource.get("hash", "").removeprefix("sha256:")
-    actual = datapackage.sha256_of(path)
+    actual = sha256_of(path)
     if recorded != actual:
         problems.append(
             DataProblem(
@@ -228,11 +229,11 @@ def validate_resource(resource: dict) -> list[DataProblem]:
     return problems
 
 
-def _unlisted_files() -> list[DataProblem]:
-    listed = {r["path"] for r in datapackage.descriptor()["resources"]}
+def _unlisted_files(settings: Settings, descriptor: dict) -> list[DataProblem]:
+    listed = {r["path"] for r in descriptor["resources"]}
     return [
         DataProblem(_display(p), "此文件未列入 datapackage.json (a data file not described by the data package)")
-        for p in sorted([*paths.DATA_DIR.glob("*.csv"), *paths.DATA_DIR.glob("*.yaml")])
+        for p in sorted([*settings.data_dir.glob("*.csv"), *settings.data_dir.glob("*.yaml")])
         if p.name not in listed
     ]
 
@@ -296,14 +297,14 @@ def _resource_problems(number: int, resource, shown: str) -> list[DataProblem]:
     return problems
 
 
-def descriptor_problems() -> list[DataProblem]:
+def descriptor_problems(settings: Settings) -> list[DataProblem]:
     """Problems of datapackage.json itself (JSON syntax, a resource without name, path, title or schema, ...),
     checked before any CSV is read: without them the data cannot even be found."""
-    shown = _display(paths.DESCRIPTOR)
-    if not paths.DESCRIPTOR.exists():
+    shown = _display(settings.descriptor)
+    if not settings.descriptor.exists():
         return [DataProblem(shown, "文件不存在 (the data package descriptor is missing)")]
     try:
-        descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
+        descriptor = json.loads(settings.descriptor.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return [DataProblem(shown, "不是 UTF-8 编码 (not UTF-8)")]
     except json.JSONDecodeError as error:
@@ -327,49 +328,55 @@ def descriptor_problems() -> list[DataProblem]:
     return problems
 
 
-def resource_digests() -> dict[str, str]:
+def _descriptor(settings: Settings) -> dict:
+    return json.loads(settings.descriptor.read_text(encoding="utf-8"))
+
+
+def resource_digests(settings: Settings) -> dict[str, str]:
     """Per data file: a digest of the file and of its entry in the descriptor, the two things its validity
     depends on (the live preview re-validates only the files whose digest changed)."""
     import hashlib
 
     digests = {}
-    for resource in datapackage.descriptor()["resources"]:
-        path = paths.DATA_DIR / resource["path"]
+    for resource in _descriptor(settings)["resources"]:
+        path = settings.data_dir / resource["path"]
         content = path.read_bytes() if path.exists() else b"missing"
         entry = json.dumps(resource, sort_keys=True, ensure_ascii=False).encode()
         digests[resource["path"]] = hashlib.sha256(content + b"\0" + entry).hexdigest()
     return digests
 
 
-def validate_package(progress=None, only: set[str] | None = None) -> list[DataProblem]:
+def validate_package(settings: Settings, progress=None, only: set[str] | None = None) -> list[DataProblem]:
     """All problems of the data package (empty when it is valid). The descriptor is checked first.
     `only`: the data files (paths) to validate, the others being known valid."""
-    datapackage.clear_caches()
-    problems = descriptor_problems()
+    problems = descriptor_problems(settings)
     if problems:
         return problems
-    for resource in datapackage.descriptor()["resources"]:
+    descriptor = _descriptor(settings)
+    for resource in descriptor["resources"]:
         if only is not None and resource["path"] not in only:
             continue
-        found = validate_resource(resource)
+        found = validate_resource(settings, resource)
         if progress:
             progress(f"{'✗' if found else '✓'} {resource['path']}")
         problems.extend(found)
-    return problems + _unlisted_files()
+    return problems + _unlisted_files(settings, descriptor)
 
 
-def validate_changed(stamp: Path) -> list[DataProblem]:
+def validate_changed(settings: Settings, stamp: Path) -> list[DataProblem]:
     """Validate the data files whose content or descriptor entry changed since `stamp` recorded them valid (all
     of them the first time); record them valid when no problem is found. The build and the live preview use
     this: an unchanged data package is not checked again."""
-    problems = descriptor_problems()
+    problems = descriptor_problems(settings)
     if problems:
         return problems
     known_valid = json.loads(stamp.read_text()) if stamp.exists() else {}
-    digests = resource_digests()
+    digests = resource_digests(settings)
     if digests == known_valid:
         return []
-    problems = validate_package(only={path for path, digest in digests.items() if known_valid.get(path) != digest})
+    problems = validate_package(
+        settings, only={path for path, digest in digests.items() if known_valid.get(path) != digest}
+    )
     if not problems:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(json.dumps(digests, sort_keys=True))
@@ -377,8 +384,9 @@ def validate_changed(stamp: Path) -> list[DataProblem]:
 
 
 def main() -> int:
-    print(f"校验数据包 (validating data package) in {_display(paths.DATA_DIR)}", flush=True)
-    problems = validate_package(progress=lambda line: print("  " + line, flush=True))
+    settings = Settings.from_environment()
+    print(f"校验数据包 (validating data package) in {_display(settings.data_dir)}", flush=True)
+    problems = validate_package(settings, progress=lambda line: print("  " + line, flush=True))
     if problems:
         print(f"\n数据有 {len(problems)} 处问题 (data package invalid, {len(problems)} problem(s)):", file=sys.stderr)
         for problem in problems:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jzreport import paths
 from jzreport.build import run as build
+from jzreport.settings import Settings
 
 PREVIEW_DIR = build.BUILD_DIR / "preview"
 CONF_DIR = PREVIEW_DIR / "conf"
@@ -67,7 +68,7 @@ def prepare() -> int:
     not build (the preview keeps showing the last good build)."""
     from jzreport.datapackage import validate
 
-    problems = validate.validate_changed(VALID_DATA_STAMP)
+    problems = validate.validate_changed(Settings.from_environment(), VALID_DATA_STAMP)
     if problems:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
@@ -99,7 +100,7 @@ def serve(port: int) -> None:
         "--port",
         str(port),
         "--watch",
-        str(paths.DATA_DIR),
+        str(Settings.from_environment().data_dir),
         "--watch",
         str(Path(__file__).parent),
         "--ignore",

@@ -18,14 +18,15 @@ from __future__ import annotations
 import base64
 import html
 import json
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from IPython.display import Markdown, display
 
+from jzreport.datapackage.load import DataPackage
 from jzreport.present import markup, provenance
+from jzreport.present.displays import Display
 
 if TYPE_CHECKING:  # plotly is imported by the chapters that draw, not by every chapter's first cell
     import plotly.graph_objects as go
@@ -53,15 +54,22 @@ def plain_json(obj):
     return obj
 
 
-def labels(values, source: str | None = None, *, decimals: int | None = None, unit: str = "") -> list[str]:
+def labels(
+    values,
+    package: DataPackage | None = None,
+    source: str | None = None,
+    *,
+    decimals: int | None = None,
+    unit: str = "",
+) -> list[str]:
     """The numbers `values` as a chart writes them (on its bars, slices and points, and on hover): as the book's
     tables print them (jzreport.present.tables.format_cell), a count as a whole number (74, not 74.0) and a number with
     the decimal places its schema fixes: `decimals`, else those of the column `values.name` (a pandas Series'
     name) in the data file `source`. `unit` follows each number: labels(rates, unit="%")."""
     from jzreport.present.tables import format_cell, schema_decimals
 
-    if decimals is None and source is not None:
-        decimals = schema_decimals(source).get(getattr(values, "name", None))
+    if decimals is None and source is not None and package is not None:
+        decimals = schema_decimals(package, source).get(getattr(values, "name", None))
     return [format_cell(value.item() if hasattr(value, "item") else value, decimals) + unit for value in values]
 
 
@@ -117,18 +125,24 @@ class ReportFigure:
     """A figure of the report (or of the book, drawn from a report table): the plotly figure with its label,
     caption, data files and place in the report."""
 
+    package: DataPackage = field(repr=False, compare=False)
     fig: go.Figure
-    label: str
-    caption: str
-    sources: list[str]
-    report_ref: str | None = None
+    display: Display
     note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.display.label
+
+    @property
+    def caption(self) -> str:
+        return self.display.caption
 
     @property
     def in_report(self) -> bool:
         """Whether the report has this figure (its caption is then the report's: "图 42 …"); a figure the book
         draws on its own has a caption of the book's words."""
-        return bool(re.match(r"图 \d+ ", self.caption))
+        return bool(self.display.report_number)
 
     def spec(self) -> dict:
         """The figure as plain plotly JSON (data and layout)."""
@@ -149,7 +163,7 @@ class ReportFigure:
         lines = [f"({self.label})=", markup.note("figure-caption", self.caption, book=not self.in_report), ""]
         if self.note:
             lines += [markup.note("table-note", f"编者注：{self.note}"), ""]
-        lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))
+        lines.append(markup.note("provenance", provenance.line(self.package, self.display.data, self.display.source)))
         return "\n".join(lines)
 
     def _ipython_display_(self) -> None:
@@ -157,20 +171,12 @@ class ReportFigure:
         display(Markdown(self.to_myst()))
 
 
-def report_figure(
-    fig: go.Figure,
-    label: str,
-    caption: str,
-    source: str | list[str],
-    *,
-    report_ref: str | None = None,
-    note: str | None = None,
-) -> ReportFigure:
-    """A report figure drawn from the data file(s) `source`, in the book's style (jzreport.present.figure_style); display
-    it to show it."""
+def show_figure(package: DataPackage, fig: go.Figure, display: Display, *, note: str | None = None) -> ReportFigure:
+    """A figure as its description says (jzreport.present.displays: caption, anchor, data, place in the report), in
+    the book's style (jzreport.present.figure_style); display it to show it."""
     from jzreport.present.figure_style import TEMPLATE
 
-    sources = [source] if isinstance(source, str) else list(source)
+    label = display.label
     for number, trace in enumerate(fig.data):
         plain = trace.to_plotly_json()
         _check_labels(plain, label)
@@ -180,7 +186,7 @@ def report_figure(
             # plotly.js gives a trace without uid a random one, which its SVG image carries in class names: an id
             # from the label makes the image's bytes the same in every build.
             trace.uid = f"{label}-{number}"
-    return ReportFigure(fig.update_layout(template=TEMPLATE), label, caption, sources, report_ref=report_ref, note=note)
+    return ReportFigure(package, fig.update_layout(template=TEMPLATE), display, note=note)
 
 
 def _check_labels(trace: dict, label: str) -> None:

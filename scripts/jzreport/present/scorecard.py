@@ -16,8 +16,7 @@ import yaml
 from jzreport.audit import traces
 from jzreport.audit.expressions import Data, Scope
 from jzreport.audit.values import Number
-from jzreport.datapackage import edition
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataError, DataPackage, Fact
 from jzreport.present.formatting import fmt_signed
 from jzreport.present.prose import say
 
@@ -30,7 +29,7 @@ def number_link(text: str, name: str) -> str:
     return f"[{text}](#number-{name})"
 
 
-def printed(fact: datapackage.Fact) -> str:
+def printed(fact: Fact) -> str:
     """A stated number as the report prints it, with its unit and qualifier: "1700余人", "90% 以上"."""
     pattern = (
         r"(?:(?:近|约|超过)\s*)?"
@@ -49,15 +48,15 @@ def section_label(section: str) -> str:
     return "sec-" + number.group(0).strip(".").replace(".", "-") if number else ""
 
 
-def _cell_source(number: Number) -> dict:
+def _cell_source(package: DataPackage, number: Number) -> dict:
     (ref,) = number.reads
     name = ref.file.removesuffix(".csv")
     return {
         "file": ref.file,
         "lines": [ref.line],
-        "column": datapackage.field_titles(name)[ref.column],
+        "column": package.field_titles(name)[ref.column],
         "field": ref.column,
-        "sha256": datapackage.recorded_sha256(name),
+        "sha256": package.recorded_sha256(name),
     }
 
 
@@ -69,31 +68,31 @@ def _value(scope: Scope, number: Number, name: str) -> tuple[str, str, str]:
         return number_link(printed(fact), ref.key), fact.section, section_label(fact.section)
     table = ref.file.removesuffix(".csv")
     text = number.text + number.unit
-    say(name, text, how=f"{number.place}（照录原报告）", source=_cell_source(number))
-    section = datapackage.resource(table).get("source", {}).get("section", "")
+    say(name, text, how=f"{number.place}（照录原报告）", source=_cell_source(scope.data.package, number))
+    section = scope.data.package.resource(table).get("source", {}).get("section", "")
     return number_link(text, name), scope.data.table_number(table), section_label(section)
 
 
-def _change(number: Number, unit: str, name: str) -> str:
-    current = edition.current()
+def _change(package: DataPackage, number: Number, unit: str, name: str) -> str:
+    current = package.edition
     places = max((len(part.split(".")[1]) if "." in part else 0) for part in re.findall(r"[\d.]+", number.text))
     text = fmt_signed(number.value, places) + (f" {unit}" if unit else "")
-    sources = [_cell_source(Number(0, "", frozenset({ref}))) for ref in sorted(number.reads)]
+    sources = [_cell_source(package, Number(0, "", frozenset({ref}))) for ref in sorted(number.reads)]
     say(name, text, how=f"{current.year} 年减 {current.previous_year} 年：{number.text}", source=sources)
     return number_link(text, name)
 
 
-def scorecard(ledger) -> tuple[pd.DataFrame, list[str]]:
+def scorecard(package: DataPackage, ledger) -> tuple[pd.DataFrame, list[str]]:
     """The scorecard's rows (indicator with its place, value, change, place as a link, the audit's verdict), and
     the data files they were read from."""
-    declared = yaml.safe_load(datapackage.read_text(RESOURCE))[RESOURCE]
-    current = edition.current()
-    scope = Scope(Data(), {"year": current.year, "previous_year": current.previous_year})
+    declared = yaml.safe_load(package.read_text(RESOURCE))[RESOURCE]
+    current = package.edition
+    scope = Scope(Data(package), {"year": current.year, "previous_year": current.previous_year})
     rows, files = [], ["reported_facts", RESOURCE]
     for number, row in enumerate(declared, start=1):
         value = scope.evaluate(row["value"])
         if not isinstance(value, Number) or value.computed or len(value.reads) != 1:
-            raise datapackage.DataError(
+            raise DataError(
                 f"scorecard.yaml 第 {number} 项：value 应是一个报告所述的数字或表中的一个单元格 "
                 f"(row {number}: the value must be one stated number, fact(...) or cell(...))"
             )
@@ -102,7 +101,9 @@ def scorecard(ledger) -> tuple[pd.DataFrame, list[str]]:
         shown, place, anchor = _value(scope, value, f"scorecard_{number}")
         change = "—"
         if "change" in row:
-            change = _change(scope.evaluate(row["change"]), row.get("change_unit", ""), f"scorecard_{number}_change")
+            change = _change(
+                package, scope.evaluate(row["change"]), row.get("change_unit", ""), f"scorecard_{number}_change"
+            )
         link = row.get("link") or anchor
         where = "，".join(filter(None, [place.replace("（", " ").replace("）", ""), row.get("unit", "")]))
         rows.append(

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from jzreport.datapackage import load as datapackage
+from jzreport.datapackage.load import DataPackage, is_table
 from jzreport.present import formatting, markup, provenance
+from jzreport.present.displays import Display
 
 
 def format_cell(value, decimals: int | None = None) -> str:
@@ -29,11 +30,12 @@ def format_cell(value, decimals: int | None = None) -> str:
 class ReportTable:
     """A table of the report: `frame` holds the rows exactly as they will be shown."""
 
+    package: DataPackage = field(repr=False, compare=False)
     frame: pd.DataFrame
     caption: str
     label: str
     sources: list[str]
-    report_ref: str | None = None
+    source: str  # where it comes from in the report, as its source line says it
     decimals: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     widths: list[int] | None = None
@@ -65,30 +67,37 @@ class ReportTable:
         lines.append("```")
         lines.append("")
         lines.extend(markup.note("table-note", f"编者注：{note}") for note in self.notes)
-        lines.append(markup.note("provenance", provenance.line(self.sources, report_ref=self.report_ref)))
+        lines.append(markup.note("provenance", provenance.line(self.package, self.sources, self.source)))
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
         return self.to_myst()
 
 
-def schema_decimals(resource: str) -> dict[str, int]:
+def schema_decimals(package: DataPackage, resource: str) -> dict[str, int]:
     """Fixed decimal places the schema gives (`decimals`), by column name and by its Chinese title."""
-    if not datapackage.is_table(datapackage.resource(resource)):
+    if not is_table(package.resource(resource)):
         return {}
-    titles = datapackage.field_titles(resource)
-    places = datapackage.field_decimals(resource)
+    titles = package.field_titles(resource)
+    places = package.field_decimals(resource)
     return {**places, **{titles[name]: d for name, d in places.items()}}
 
 
-def report_table(frame: pd.DataFrame, caption: str, label: str, source: str | list[str], **options) -> ReportTable:
-    """Build a report table from an already-shaped DataFrame (columns named as the report prints them).
-
-    Numbers are printed with the decimal places their schema fixes (e.g. 96.0), unless `decimals` is given."""
-    sources = [source] if isinstance(source, str) else list(source)
+def report_table(
+    package: DataPackage, frame: pd.DataFrame, caption: str, label: str, data: list[str], source: str, **options
+) -> ReportTable:
+    """A table from an already-shaped DataFrame (columns named as the report prints them), its data files and its
+    place in the report (`source`). Numbers are printed with the decimal places their schema fixes (e.g. 96.0),
+    unless `decimals` is given."""
     if "decimals" not in options:
-        options["decimals"] = {k: v for name in sources for k, v in schema_decimals(name).items()}
-    return ReportTable(frame=frame.reset_index(drop=True), caption=caption, label=label, sources=sources, **options)
+        options["decimals"] = {k: v for name in data for k, v in schema_decimals(package, name).items()}
+    return ReportTable(package, frame.reset_index(drop=True), caption, label, list(data), source, **options)
+
+
+def show_table(package: DataPackage, display: Display, frame: pd.DataFrame, **options) -> ReportTable:
+    """A table of the report as its description says (jzreport.present.displays): caption, anchor, data, widths."""
+    options.setdefault("widths", display.widths)
+    return report_table(package, frame, display.caption, display.label, display.data, display.source, **options)
 
 
 def with_total_row(
