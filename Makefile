@@ -10,14 +10,14 @@ PY := $(VENV)/bin/python
 # (Borrow one as it is with `-o /elsewhere/.venv/.requirements-installed`: otherwise make may reinstall it from here.)
 export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 SETUP := $(VENV)/.requirements-installed
-# The report edition to build: data/$(EDITION)/ and source/$(EDITION)-quality-report.txt (same schemas every year).
-# Its default is jzreport.paths.DEFAULT_EDITION; everything else about the edition comes from its data.
+# The report edition to build: by default the current one (data/editions.yaml), whose chapters are in book/; a
+# released edition is built from its git tag, exactly as it was released (scripts/jzreport/build/editions.py).
 EDITION ?=
 ifneq ($(EDITION),)
 export JZREPORT_EDITION := $(EDITION)
 endif
 
-.PHONY: help book html pdf audit lab serve check-data record-data lint format test benchmark verify-archive lock \
+.PHONY: help book html pdf audit lab serve check-data record-data new-edition lint format test benchmark verify-archive lock \
 	clean setup system-html system-pdf system-test
 
 help: ## list the targets (this text)
@@ -62,6 +62,10 @@ check-data: $(SETUP) ## validate the data package (schemas, checksums, cross-fil
 
 record-data: $(SETUP) ## record the data files' new checksums after a deliberate edit
 	$(PY) -m jzreport.datapackage.checksums
+
+new-edition: $(SETUP) ## start the edition YEAR=<year>: tag the current one, copy its data and text to start from
+	@test -n "$(YEAR)" || (echo "make new-edition YEAR=<year>" >&2; exit 2)
+	$(PY) -m jzreport.build.editions new $(YEAR)
 
 html: system-html $(SETUP) ## build the HTML book (published atomically to book/_build/html)
 	$(PY) -m jzreport.build html

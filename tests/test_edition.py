@@ -1,14 +1,17 @@
-"""One setting picks the edition: a copy of this edition's data under the next year builds that year's book.
+"""Editions side by side: starting the next edition leaves this one buildable, byte for byte as it was released.
 
-The copy is the 2025 data moved one year on (data/<year+1>/: the edition block and the year columns shifted,
-the report text copied); built with JZREPORT_EDITION=<year+1> (`make html EDITION=<year+1>`), every year,
-title and file name the book itself writes must be the new edition's.
+In a clone of this repository (a git clone: a released edition is a tag), `make new-edition` starts the next year
+(jzreport.build.editions): the current edition is tagged, its data and text are copied as the next one's starting
+point. The test moves the copied data one year on and rewrites a chapter sentence, as an editor starting the next
+report would. Then:
+- the next edition builds from the tree, and every year, title and file name the book writes is the new one's;
+- this edition, built again with `make ... EDITION=<this year>` from its tag, publishes exactly the files this
+  repository's own build published (the same SHA256SUMS: HTML, PDF, data zip and source archive).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import os
 import subprocess
 import sys
 
@@ -16,45 +19,69 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.helpers import EDITION, build_copy, copy_repository
+from tests.helpers import EDITION, HTML_DIR, ROOT, build_copy, copy_build_caches
 
 NEXT = EDITION.year + 1
 YEARLY_TABLES = ("progression.csv", "fitness_tests.csv")  # the tables with a year column
 
 
-def _next_edition_data(repo) -> None:
-    folder = repo / "data" / str(NEXT)
-    shutil.copytree(repo / "data" / str(EDITION.year), folder)
-    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    descriptor["edition"].update(year=NEXT, previous_year=NEXT - 1, published=f"{NEXT} 年 11 月")
-    (folder / "datapackage.json").write_text(
-        json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    for name in YEARLY_TABLES:
-        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
-        table["year"] = (table["year"].astype(int) + 1).astype(str)
-        table.to_csv(folder / name, index=False)
-    shutil.copy2(repo / "source" / f"{EDITION.year}-quality-report.txt", repo / "source" / f"{NEXT}-quality-report.txt")
-    subprocess.run(
-        [sys.executable, "-m", "jzreport.datapackage.checksums"],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(repo / "scripts"), "JZREPORT_EDITION": str(NEXT)},
-    )
+def _run(repo, *args, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("JZREPORT_")}
+    environment.update(PYTHONPATH=str(repo / "scripts"), **env)
+    return subprocess.run([sys.executable, *args], cwd=repo, env=environment, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
-def next_edition(tmp_path_factory):
-    repo = copy_repository(tmp_path_factory.mktemp("next-edition") / "repo")
-    _next_edition_data(repo)
-    result = build_copy(repo, "html", JZREPORT_EDITION=str(NEXT))
+def editions_repo(tmp_path_factory):
+    repo = tmp_path_factory.mktemp("editions") / "repo"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "config", "user.email", "editor@example.invalid"], check=True)
+    subprocess.run(["git", "-C", str(repo), "config", "user.name", "Editor"], check=True)
+    copy_build_caches(repo)
+    started = _run(repo, "-m", "jzreport.build.editions", "new", str(NEXT))
+    assert started.returncode == 0, started.stdout + started.stderr
+    folder = repo / "data" / str(NEXT)
+    for name in YEARLY_TABLES:  # the copied data moved one year on, as next year's report would give them
+        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        table["year"] = (table["year"].astype(int) + 1).astype(str)
+        table.to_csv(folder / name, index=False)
+    descriptor = (folder / "datapackage.json").read_text(encoding="utf-8")
+    (folder / "datapackage.json").write_text(
+        descriptor.replace(f'"published": "{EDITION.published}"', f'"published": "{NEXT} 年 11 月"'), encoding="utf-8"
+    )
+    recorded = _run(repo, "-m", "jzreport.datapackage.checksums")
+    assert recorded.returncode == 0, recorded.stderr
+    preface = repo / "book" / "chapters" / "00-preface.md"  # next year's report, rewritten in place
+    preface.write_text(preface.read_text(encoding="utf-8").replace("年报制度是", f"{NEXT} 年，年报制度是", 1))
+    return repo
+
+
+@pytest.fixture(scope="module")
+def next_edition(editions_repo):
+    result = build_copy(editions_repo, "html")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return repo / "book" / "_build" / "html"
+    return editions_repo / "book" / "_build" / "html"
+
+
+def test_this_edition_rebuilds_from_its_tag_byte_for_byte(editions_repo, html_dir):
+    for target in ("html", "pdf"):
+        result = build_copy(editions_repo, target, JZREPORT_EDITION=str(EDITION.year))
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rebuilt = editions_repo / "book" / "_build" / "editions" / str(EDITION.year) / "html"
+    assert (rebuilt / "SHA256SUMS").read_text(encoding="utf-8") == (HTML_DIR / "SHA256SUMS").read_text(
+        encoding="utf-8"
+    ), "the released edition, built from its tag, is the book this repository published"
+    tags = subprocess.run(["git", "-C", str(editions_repo), "tag"], capture_output=True, text=True).stdout.split()
+    assert f"edition-{EDITION.year}" in tags
 
 
 def _page(html, name) -> BeautifulSoup:
     return BeautifulSoup((html / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_the_next_edition_is_the_tree_s(next_edition):
+    preface = _page(next_edition, "chapters/00-preface.html").get_text()
+    assert f"{NEXT} 年，年报制度是" in preface
 
 
 def test_front_page_names_the_new_edition(next_edition):

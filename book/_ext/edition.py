@@ -20,8 +20,26 @@ def package(app) -> DataPackage:
     return app.jzreport_package
 
 
+def _latex_macros(current) -> str:
+    """The edition's school, report, year and publication date for the printed book's title page, running head and
+    PDF metadata (_latex/jzbook.sty)."""
+    return "".join(
+        f"\\newcommand{{\\jz{name}}}{{{value}}}\n"
+        for name, value in [
+            ("school", current.school),
+            ("report", current.report),
+            ("year", current.year),
+            ("published", current.published),
+        ]
+    )
+
+
 def _configure(app, config) -> None:
     current = package(app).edition
+    config.latex_elements = {
+        **config.latex_elements,
+        "preamble": _latex_macros(current) + config.latex_elements.get("preamble", ""),
+    }
     config.html_title = config.project = config.ogp_site_name = current.title
     config.myst_substitutions = {
         **config.myst_substitutions,

@@ -33,9 +33,10 @@ import time
 from pathlib import Path
 
 from jzreport import paths
-from jzreport.build import cache, execution, source_archive, source_tree, sphinx_log, static_images
+from jzreport.build import cache, editions, execution, source_archive, source_tree, sphinx_log, static_images
 from jzreport.datapackage import validate
 from jzreport.datapackage.load import DataPackage, sha256_of
+from jzreport.settings import Settings
 
 BUILD_DIR = paths.BUILD_DIR
 WORK_DIR = BUILD_DIR / "work"
@@ -289,9 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # One time for everything this build writes; one hash seed for the kernels and Sphinx (a set printed in an
     # output, such as a table's repr in the downloadable notebooks, keeps its order).
+    # The edition, resolved once here and handed to every process this build starts (Sphinx, the kernels); a
+    # released edition is built from its own tag (jzreport.build.editions).
+    settings = Settings.from_environment()
+    if settings.released:
+        return editions.build_released(settings, args.target)
     os.environ.update({**reproducible_time(), "PYTHONHASHSEED": "0"})
-    # The edition, resolved once here and handed to every process this build starts (Sphinx, the kernels).
-    package = DataPackage.from_environment()
+    package = DataPackage(settings)
     os.environ.update(package.settings.environment())
     {"html": build_html, "pdf": build_pdf}[args.target](package)
     return 0
