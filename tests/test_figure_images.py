@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
+from pathlib import Path
 from urllib.parse import unquote
 
 import numpy as np
@@ -202,3 +204,19 @@ def test_charts_print_numbers_as_the_tables_do(web_texts, print_figures):
     drawn += [(figure["name"], w["text"]) for figure in print_figures for w in figure["words"]]
     wrong = [(where, text) for where, text in drawn for n in TRAILING_ZERO.findall(text) if n not in allowed]
     assert not wrong, f"numbers printed with decimals their data do not have: {wrong}"
+
+
+def test_a_finished_renderer_is_not_waited_for():
+    """Sphinx waits for the background renderer only while it runs: a renderer that has exited, not yet collected
+    by its parent (a zombie), made no more images (the released edition's build once waited 120 s per image)."""
+    from jzreport.build.static_images import running
+
+    renderer = subprocess.Popen(["sleep", "0.1"])
+    assert running(renderer.pid)
+    deadline = time.monotonic() + 10
+    while running(renderer.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Path(f"/proc/{renderer.pid}").exists(), "exited but not collected: a zombie"
+    assert not running(renderer.pid)
+    renderer.wait()
+    assert not running(renderer.pid)

@@ -230,7 +230,7 @@ def _bundle_stylesheets(outdir: Path) -> None:
         if first.startswith(_BUNDLE_HEADER):
             made[bundle.name] = first.removeprefix(_BUNDLE_HEADER).removesuffix(" */").split()
     for page in sorted(outdir.rglob("*.html")):
-        if "_static" in page.parts:
+        if "_static" in page.relative_to(outdir).parts:
             continue
         html = page.read_text(encoding="utf-8")
         tags = list(_STYLESHEET.finditer(html))

@@ -55,14 +55,23 @@ def _cache_key(spec: dict, fmt: str, font_family: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def running(pid: int) -> bool:
+    """The process `pid` runs. One that has exited but whose parent has not yet collected it (a zombie, state Z)
+    does not: a build waiting for its images would wait in vain."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def _renderer_alive() -> bool:
     """A build's background renderer is at work (and it is not this process)."""
     try:
         pid = int(RENDERING.read_text())
-        os.kill(pid, 0)
     except (OSError, ValueError):
         return False
-    return pid != os.getpid()
+    return pid != os.getpid() and running(pid)
 
 
 def _wait_for_renderer(cached: Path, timeout_s: float = 120) -> None:
@@ -130,9 +139,13 @@ class BackgroundRenderer:
 def main(fmt: str) -> int:
     """The background renderer: make the `fmt` image of every figure read from stdin (one JSON per line)."""
     started, made = time.monotonic(), 0
-    for line in sys.stdin:
-        figure_image(json.loads(line), fmt)
-        made += 1
+    try:
+        for line in sys.stdin:
+            figure_image(json.loads(line), fmt)
+            made += 1
+    finally:  # done (or failed): Sphinx makes any image still missing without waiting
+        if RENDERING.exists() and RENDERING.read_text().strip() == str(os.getpid()):
+            RENDERING.unlink(missing_ok=True)
     images, seconds = _session["images"], _session["seconds"]
     print(
         f"    静态图 (static images): {images} 张新生成，{made - images} 张已有 "

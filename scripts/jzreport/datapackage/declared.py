@@ -36,7 +36,8 @@ def book_notebooks() -> list[Path]:
     return sorted(
         p
         for p in paths.BOOK_DIR.rglob("*.md")
-        if not {"_build", ".ipynb_checkpoints"} & set(p.parts) and "kernelspec" in front_matter(p)
+        if not {"_build", ".ipynb_checkpoints"} & set(p.relative_to(paths.BOOK_DIR).parts)
+        and "kernelspec" in front_matter(p)
     )
 
 
