@@ -115,6 +115,10 @@ def _always_outdated(app, env, added, changed, removed):
 
 
 def setup(app):
+    # The build's time is on every page ("最后更新于", from SOURCE_DATE_EPOCH) and in every table's workbook: as
+    # a setting that concerns the HTML output, a new time (a new commit) has every page written again (not read
+    # again), so a build on top of an earlier commit's gives the files a clean build of this commit gives.
+    app.add_config_value("jzreport_build_time", _build_time(), "html", str)
     app.connect("source-read", _fill)
     app.connect("env-get-outdated", _always_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,7 +25,7 @@ from edition import package
 FOLDER = "_tables"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?%?$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
 def _build_time() -> tuple[int, ...]:
@@ -102,19 +102,22 @@ def workbook(caption: str, rows: list[list[str]], source: str, creator: str) -> 
                 cell.font = Font(bold=True)
     sheet.append([])
     _append(sheet, [source])
-    built = datetime.datetime(*_build_time())
-    book.properties.created = built
     book.properties.creator = creator
     saved = io.BytesIO()
     book.save(saved)
-    # openpyxl dates the zip entries, and the workbook's "modified" property, by the clock: use the build's time
-    stamp = built.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    return dated(saved.getvalue())
+
+
+def dated(xlsx: bytes) -> bytes:
+    """The workbook `xlsx` dated at the build's time: its "created" and "modified" properties and its zip
+    entries (openpyxl dates them by the clock)."""
+    stamp = datetime.datetime(*_build_time()).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     members = []
-    with zipfile.ZipFile(io.BytesIO(saved.getvalue())) as archive:
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
         for info in archive.infolist():
             content = archive.read(info)
             if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+                content = _DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
             members.append((info.filename, content))
     return reproducible_zip(members)
 
