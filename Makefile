@@ -84,7 +84,7 @@ audit: system-html $(SETUP) ## re-execute every chapter and compare with the pub
 	$(PY) -m jzreport.build.source_tree check
 	$(PY) -m jzreport.build.replay
 
-lint: $(SETUP) ## ruff lint and format check over the package, extensions, scripts, tests and chapters
+lint: $(SETUP) ## ruff lint and format check (package, extensions, scripts, tests, chapters), mypy and codespell
 	$(VENV)/bin/pre-commit run --all-files
 
 CHAPTERS := book/chapters/*.md book/index.md book/numbers.md

@@ -33,6 +33,7 @@ import time
 import urllib.request
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from jzreport.datapackage.load import DataPackage
 
@@ -63,7 +64,7 @@ def executed(output: str) -> list[str]:
 
 
 def measure_builds() -> dict:
-    results = {}
+    results: dict[str, Any] = {}  # the record's JSON: times and lists of chapters
     shutil.rmtree(ROOT / "book" / "_build", ignore_errors=True)
     seconds, output = run(["make", "html"], "clean make html")
     results["clean_html_s"] = round(seconds, 1)
@@ -197,7 +198,7 @@ def _lighthouse(url: str) -> dict:
 def measure_pages(lighthouse: bool = True) -> list[dict]:
     """Every page over a gzip server on 127.0.0.1 (as a web host sends it): its weight on a first visit, and
     its Lighthouse mobile scores."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Request, sync_playwright
 
     from jzreport.editing.gzip_server import serve
 
@@ -212,8 +213,12 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
         for page_path in pages:
             context = browser.new_context()  # empty cache: a first visit
             page = context.new_page()
-            sizes = []
-            page.on("requestfinished", lambda request, sizes=sizes: sizes.append(request.sizes()["responseBodySize"]))
+            sizes: list[int] = []
+
+            def record(request: Request, sizes: list[int] = sizes) -> None:
+                sizes.append(request.sizes()["responseBodySize"])
+
+            page.on("requestfinished", record)
             page.goto(f"{base}/{page_path}", wait_until="networkidle")
             rows.append({"page": page_path, "requests": len(sizes), "gzip_bytes": sum(sizes)})
             context.close()
@@ -329,7 +334,7 @@ def main() -> int:
     if args.side_by_side:
         side_by_side(args.baseline, args.runs)
         return 0
-    results = {
+    results: dict[str, Any] = {
         "machine": f"{platform.node() or 'unknown'}: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }

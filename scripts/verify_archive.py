@@ -25,7 +25,9 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from jzreport import paths
 from jzreport.build import source_tree
@@ -51,29 +53,39 @@ NOT_INHERITED = (
 )
 
 
+T = TypeVar("T")
+
+
 class Failed(Exception):
     """Something was not as an auditor must find it."""
 
 
+def read_sums(site: Path) -> dict[str, str]:
+    """A site's SHA256SUMS: name -> sha256."""
+    lines = (site / "SHA256SUMS").read_text("utf-8").splitlines()
+    return {name: digest for digest, name in (line.split("  ", 1) for line in lines)}
+
+
 def published_line(name: str) -> str:
     """The site's SHA256SUMS line for `name`, checked against the file."""
-    lines = dict(reversed(line.split("  ", 1)) for line in (SITE / "SHA256SUMS").read_text("utf-8").splitlines())
-    if name not in lines:
+    sums = read_sums(SITE)
+    if name not in sums:
         raise Failed(f"SHA256SUMS 中没有 {name} (the site's SHA256SUMS does not list {name}: run `make book`)")
-    if sha256_of(SITE / name) != lines[name]:
+    if sha256_of(SITE / name) != sums[name]:
         raise Failed(f"{name} 与 SHA256SUMS 不符 ({name} does not match the site's SHA256SUMS)")
-    return lines[name]
+    return sums[name]
 
 
 class Run:
     """The steps, each timed, printed and recorded; make's output goes to a log file per step."""
 
     def __init__(self, folder: Path, total: int):
-        self.folder, self.total, self.steps = folder, total, []
+        self.folder, self.total = folder, total
+        self.steps: list[dict[str, object]] = []
         self.env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         self.make_options: list[str] = []
 
-    def step(self, name: str, command: str, action) -> object:
+    def step(self, name: str, command: str, action: Callable[[], T]) -> T:
         number = len(self.steps) + 1
         print(f"==> [{number}/{self.total}] {name}: {command}", flush=True)
         started = time.monotonic()
@@ -108,16 +120,18 @@ def unpack(archive: Path, into: Path) -> Path:
 def compare_sums(tree: Path) -> list[str]:
     """Names whose line differs between the published SHA256SUMS and the one built in `tree`."""
 
-    def lines(site: Path) -> dict[str, str]:
-        return dict(reversed(line.split("  ", 1)) for line in (site / "SHA256SUMS").read_text("utf-8").splitlines())
-
-    published, built = lines(SITE), lines(tree / "book" / "_build" / "html")
+    published, built = read_sums(SITE), read_sums(tree / "book" / "_build" / "html")
     return sorted(name for name in published.keys() | built.keys() if published.get(name) != built.get(name))
 
 
 def change_one_file(tree: Path) -> str:
     """Change one data file of the unpacked tree (one more byte at its end); return its name."""
-    name = next(n for n in sorted(source_tree.read_manifest(tree)) if n.startswith("data/") and n.endswith(".csv"))
+    manifest = source_tree.read_manifest(tree)
+    if manifest is None:
+        raise Failed(
+            f"解包的归档中没有 {source_tree.MANIFEST_NAME} (the unpacked archive has no {source_tree.MANIFEST_NAME})"
+        )
+    name = next(n for n in sorted(manifest) if n.startswith("data/") and n.endswith(".csv"))
     with open(tree / name, "ab") as changed:
         changed.write(b"\n")
     return name
@@ -153,6 +167,8 @@ def verify(current: Edition, folder: Path, reuse_venv: bool) -> dict:
     )
     tree = run.step("解包 unpack", f"tar -xzf {archive.name}", lambda: unpack(archive, folder / "stranger"))
     info, source_disk = source_tree.read_info(tree), disk_mb(tree)
+    if info is None:
+        raise Failed(f"解包的归档中没有 {source_tree.INFO_NAME} (the unpacked archive has no {source_tree.INFO_NAME})")
     if reuse_venv:  # this tree's environment as it is: `-o` its stamp, or make would install the unpacked package in it
         venv = paths.ROOT / ".venv"
         run.env["VENV"], run.make_options = str(venv), ["-o", f"{venv}/.requirements-installed"]

@@ -146,7 +146,7 @@ _CODEPOINT = re.compile(r'"(?:\\(f[0-9a-f]{3})|([\ue000-\uf8ff]))"')  # "\f019" 
 def _icon_codepoints(css: str, used_icons: set[str]) -> set[int]:
     """The icon font's code points the pages can show: those the theme's own rules use (its --pst-icon-*
     variables, admonition and link icons), and those of the fa-* icon classes the pages carry."""
-    found = set()
+    found: set[int] = set()
     for selectors, body in _CSS_RULE.findall(css):
         names = {s.strip().removeprefix(".").split(":")[0] for s in selectors.split(",")}
         icon_rule = all(s.strip().startswith(".fa-") for s in selectors.split(","))
@@ -226,9 +226,9 @@ def _bundle_stylesheets(outdir: Path) -> None:
     static = outdir / "_static"
     made = {}
     for bundle in sorted((static / "styles").glob("bundle-*.css")):
-        first = bundle.read_text(encoding="utf-8").split("\n", 1)[0]
-        if first.startswith(_BUNDLE_HEADER):
-            made[bundle.name] = first.removeprefix(_BUNDLE_HEADER).removesuffix(" */").split()
+        header = bundle.read_text(encoding="utf-8").split("\n", 1)[0]
+        if header.startswith(_BUNDLE_HEADER):
+            made[bundle.name] = header.removeprefix(_BUNDLE_HEADER).removesuffix(" */").split()
     for page in sorted(outdir.rglob("*.html")):
         if "_static" in page.relative_to(outdir).parts:
             continue

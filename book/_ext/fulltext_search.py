@@ -13,7 +13,12 @@ book/_vendor/fulltext-search.js).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 FULLTEXT_JS = Path("_static") / "fulltext.js"
 SKIPPED_TAGS = {"script", "style", "nav"}
@@ -35,22 +40,29 @@ def _drop_skipped(article) -> None:
             element.drop_tree()
 
 
+@dataclass
+class _Section:
+    """A section of a page as the search reads it: its heading's anchor and title, its blocks' text."""
+
+    anchor: str = ""
+    title: str = ""
+    parts: list[str] = field(default_factory=list)
+
+
 def _sections(article) -> list[dict]:
     """The article as sections (heading anchor, title, text), in reading order."""
-    sections, current = [], {"anchor": "", "title": "", "parts": []}
+    sections, current = [], _Section()
     for element in article.iter(*HEADINGS, *BLOCKS):
         if element.tag in HEADINGS:
             sections.append(current)
             section = next(element.iterancestors("section"), None)
             title = " ".join(text.strip() for text in element.itertext() if text.strip())
-            current = {"anchor": section.get("id", "") if section is not None else "", "title": title, "parts": []}
+            current = _Section(section.get("id", "") if section is not None else "", title)
         elif not element.xpath(".//p|.//li|.//table"):  # the innermost blocks only: no text twice
-            current["parts"].append(_words(element))
+            current.parts.append(_words(element))
     sections.append(current)
     return [
-        {"anchor": s["anchor"], "title": s["title"], "text": " ".join(p for p in s["parts"] if p)}
-        for s in sections
-        if s["parts"]
+        {"anchor": s.anchor, "title": s.title, "text": " ".join(p for p in s.parts if p)} for s in sections if s.parts
     ]
 
 
@@ -64,7 +76,11 @@ def fulltext(outdir: Path, pages: list[str], builder) -> list[dict]:
         if not path.exists():
             continue
         page = lxml.html.fromstring(path.read_bytes())
-        article = next(iter(page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]")), None)
+        # this XPath selects elements, so its result is a list of them (the stubs allow any XPath's result)
+        articles = cast(
+            "list[HtmlElement]", page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]")
+        )
+        article = next(iter(articles), None)
         article = article if article is not None else page.find("body")
         _drop_skipped(article)
         title = page.findtext(".//title")

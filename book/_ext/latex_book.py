@@ -73,7 +73,12 @@ class PrintOnlyContent(SphinxPostTransform):
             if node.get("nb_element") == "cell_code_source":
                 cell = node.parent
                 cell.remove(node)
-                if not any(child.get("nb_element") == "cell_code_output" and child.children for child in cell.children):
+                if not any(
+                    isinstance(child, nodes.Element)
+                    and child.get("nb_element") == "cell_code_output"
+                    and child.children
+                    for child in cell.children
+                ):
                     cell.parent.remove(cell)
 
     def wrap_classed_paragraphs(self) -> None:
@@ -181,7 +186,7 @@ def longest_unbreakable(entry: nodes.Element) -> float:
     """Width of the longest run in a table cell that cannot wrap: a Latin word or number. CJK text
     may break anywhere, LaTeX breaks after a hyphen, Sphinx's inline literals also after . , ; ? ! /
     and a long digest every HASH_CHUNK characters (see `breakable_hashes`)."""
-    longest = 0
+    longest: float = 0
     for text in entry.findall(nodes.Text):
         in_literal = any(isinstance(a, nodes.literal) for a in _ancestors(text))
         breaks = r"[-.,;?!/\\]" if in_literal else r"-"
@@ -206,12 +211,13 @@ def column_measures(tgroup: nodes.tgroup) -> tuple[list[float], list[float]]:
     header if that is short) of each column, in half-ems, padding included."""
     rows, header = rows_of(tgroup), rows_of(tgroup, nodes.thead)
     columns = len(rows[0]) if rows else 0
-    natural, least = [0] * columns, [MIN_COLUMN_UNITS] * columns
+    natural: list[float] = [0] * columns
+    least: list[float] = [MIN_COLUMN_UNITS] * columns
     for row in rows:
         for i, text in enumerate(row):
             natural[i] = max(natural[i], *(text_units(line) for line in text.splitlines() or [""]))
-    for row in tgroup.findall(nodes.row):
-        for i, entry in enumerate(e for e in row.children if isinstance(e, nodes.entry)):
+    for row_node in tgroup.findall(nodes.row):
+        for i, entry in enumerate(e for e in row_node.children if isinstance(e, nodes.entry)):
             least[i] = max(least[i], longest_unbreakable(entry))
     for row in header:
         for i, text in enumerate(row):

@@ -148,7 +148,8 @@ class link_numbers(SphinxPostTransform):
         anchors = self.env.domaindata["std"]["anonlabels"]
         html = self.app.builder.format == "html"
         used = set()
-        for node in list(self.document.findall(lambda n: isinstance(n, (stated_number, computed_number)))):
+        numbers = [n for n in self.document.findall(nodes.inline) if isinstance(n, (stated_number, computed_number))]
+        for node in numbers:
             content = nodes.inline("", "", *node.children) if len(node.children) != 1 else node.children[0]
             if isinstance(node, stated_number):
                 target = anchors.get(label(node["key"]))
@@ -185,7 +186,8 @@ class mark_book_glosses(SphinxTransform):
         for text in list(self.document.findall(nodes.Text)):
             if "〔" not in text or isinstance(text.parent, (nodes.literal, nodes.literal_block, nodes.raw)):
                 continue
-            source, parts, start = str(text), [], 0
+            source, start = str(text), 0
+            parts: list[nodes.Node] = []
             for match in BOOK_GLOSS.finditer(source):
                 if match.start() > start:
                     parts.append(nodes.Text(source[start : match.start()]))

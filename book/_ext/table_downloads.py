@@ -28,11 +28,14 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
-def _build_time() -> tuple[int, ...]:
+def _build_time() -> tuple[int, int, int, int, int, int]:
     """The build's time (jzreport.build.run.build_moment) as a zip entry's date, which cannot be before 1980."""
     from jzreport.build.run import build_moment
 
-    return max(build_moment().timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    moment = build_moment()
+    return max(
+        (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second), (1980, 1, 1, 0, 0, 0)
+    )
 
 
 def reproducible_zip(members: list[tuple[str, bytes]]) -> bytes:
@@ -85,9 +88,11 @@ def workbook(caption: str, rows: list[list[str]], source: str, creator: str) -> 
     """The table as an .xlsx: caption, header, rows (numbers as numbers), then the source line."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = _sheet_name(caption)
     _append(sheet, [caption])
     sheet["A1"].font = Font(bold=True)

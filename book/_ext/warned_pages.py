@@ -29,8 +29,8 @@ class WarnedPages(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         env = getattr(self.app, "env", None)
-        if env is None or is_suppressed_warning(
-            getattr(record, "type", None), getattr(record, "subtype", None), self.app.config.suppress_warnings
+        if env is None or is_suppressed_warning(  # "" when not set, as Sphinx's own filter reads them
+            getattr(record, "type", ""), getattr(record, "subtype", ""), self.app.config.suppress_warnings
         ):
             return
         docname = self._docname(getattr(record, "location", None), env)

@@ -238,7 +238,8 @@ class Scope:
 
     def quote(self, key: str) -> Text:
         """The report's words around a stated number (reported_facts.csv `quote`)."""
-        return Text(self.fact(key) and self.data.facts[key].quote, frozenset({Ref.fact(key)}))
+        self.fact(key)  # a key the report states no fact for is an error
+        return Text(self.data.facts[key].quote, frozenset({Ref.fact(key)}))
 
     def register(self, kind: str) -> list[Text]:
         return [Text(name, frozenset()) for name in self.data.register(kind)]
@@ -294,7 +295,11 @@ class Scope:
             )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in self.FUNCTIONS:
             args = [self._node(a) for a in node.args]
-            kwargs = {k.arg: self._node(k.value) for k in node.keywords}
+            kwargs = {}
+            for keyword in node.keywords:
+                if keyword.arg is None:  # f(**mapping)
+                    raise ExpressionError(f"不支持的写法 {ast.unparse(node)!r} (not part of the check language)")
+                kwargs[keyword.arg] = self._node(keyword.value)
             if node.func.id == "total":
                 return total(*args)
             if node.func.id == "contains":

@@ -260,14 +260,16 @@ def _run(declaration: Declaration, scope: Scope, subject_source, number: str, gr
         statements = spec["same"]
         labelled = statements.items() if isinstance(statements, dict) else [("", s) for s in statements]
         counterparts = []
+        values: list[Number] = []
         for label, source in labelled:
             value = scope.evaluate(source)
             place = scope.template(label) if label else _place_of(scope, value)
             counterparts.append(Counterpart(place, value, Verdict(CONSISTENT), scope.show(value)))
-        verifies = frozenset().union(*(reads_of(c.number) for c in counterparts if not c.number.computed))
+            values.append(value)
+        verifies = frozenset().union(*(reads_of(v) for v in values if not v.computed))
         stated = "；".join(f"{c.shown}（{c.place}）" for c in counterparts)
         verdict = same_values([c.shown for c in counterparts])
-        where = _where(scope, [c.number for c in counterparts], spec.get("where", ""))
+        where = _where(scope, values, spec.get("where", ""))
         kind = "same"
         subject_refs = tuple(sorted(verifies))
     else:

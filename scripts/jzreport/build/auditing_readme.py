@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from jzreport import paths
 from jzreport.build import built_pages
@@ -124,6 +124,12 @@ def _number(caption: str) -> str:
     return match.group(1).replace(" ", "") if match else caption[:16]
 
 
+def _table_number(table: Tag) -> str:
+    caption = table.find("caption")
+    assert caption is not None, table["id"]  # every labelled table of the book has a caption
+    return _number(caption.get_text(" ", strip=True))
+
+
 def programs(site: Path) -> str:
     rows = []
     for notebook in declared.book_notebooks():
@@ -133,7 +139,7 @@ def programs(site: Path) -> str:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         for permalink in soup.select("a.headerlink"):
             permalink.decompose()
-        tables = [_number(t.find("caption").get_text(" ", strip=True)) for t in soup.find_all("table", id=True)]
+        tables = [_table_number(t) for t in soup.find_all("table", id=True)]
         figures = [name.removeprefix("plotly-") for name in built_pages.figures(soup)]
         rows.append(
             [

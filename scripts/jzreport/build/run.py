@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from jzreport import paths
@@ -114,6 +115,7 @@ def jupyter_book(builder: str, while_starting=None) -> None:
             raise
         ready.parent.mkdir(parents=True, exist_ok=True)
         ready.touch()
+        assert process.stdout is not None  # stdout=PIPE
         for line in process.stdout:
             log.write(line)
             plain = sphinx_log.ANSI.sub("", line).strip().replace(f"{paths.ROOT}/", "")
@@ -121,7 +123,7 @@ def jupyter_book(builder: str, while_starting=None) -> None:
                 print(f"    {plain}", flush=True)
     if process.returncode != 0:
         text = log_path.read_text(encoding="utf-8")
-        found = sphinx_log.problems(text)
+        found: list[sphinx_log.BuildProblem] | list[str] = sphinx_log.problems(text)
         if found:
             print(
                 f"\n构建失败，已发布的书未改动：{len(found)} 处问题 "
@@ -194,7 +196,7 @@ def publish_source(package: DataPackage, site: Path) -> None:
         announce(f"不发布源代码归档 (no source archive published): {unknown}")
 
 
-def replace_atomically(package: DataPackage, new: Path, published: Path, extra_files: list[Path] = ()) -> None:
+def replace_atomically(package: DataPackage, new: Path, published: Path, extra_files: Sequence[Path] = ()) -> None:
     """Copy `new` (and `extra_files`) beside `published`, add the source archive and SHA256SUMS, then swap them
     with renames: readers see the old site or the new one, never a mixture."""
     staging = published.with_name(published.name + ".new")

@@ -116,7 +116,7 @@ class BackgroundRenderer:
 
     def __init__(self, fmt: str):
         self.fmt = fmt
-        self.process = None
+        self.process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> BackgroundRenderer:
         return self
@@ -127,6 +127,7 @@ class BackgroundRenderer:
             [sys.executable, "-m", "jzreport.build.static_images", self.fmt], stdin=subprocess.PIPE, text=True
         )
         RENDERING.write_text(str(self.process.pid))
+        assert self.process.stdin is not None  # stdin=PIPE
         with self.process.stdin as queue:  # closed: the renderer exits once these are made
             queue.writelines(json.dumps(spec, ensure_ascii=False) + "\n" for spec in specs)
 

@@ -37,8 +37,8 @@ def _what(text: str, integer: bool, kind: str) -> str:
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", normal):
         plain = normal.replace(",", "")
         return f"值 {text!r} 含千位分隔符，请写作 {plain} (thousands separators: type {plain})"
-    if re.fullmatch(r"[+-]?\d+(?:\.\d+)?\s*[^\d.\s]\S*", normal):
-        number = re.match(r"[+-]?\d+(?:\.\d+)?", normal).group(0)
+    if with_unit := re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*[^\d.\s]\S*", normal):
+        number = with_unit.group(1)
         return f"值 {text!r} 带有单位或符号，请只写数字 {number}，单位在表头 (only the number, {number})"
     if set(normal) & _ZH_NUMERALS:
         return f"值 {text!r} 是汉字数字，请用阿拉伯数字 (Chinese numerals: type Arabic digits)"

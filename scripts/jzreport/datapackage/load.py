@@ -201,8 +201,15 @@ class DataPackage:
         report prints: 96.0 stays 96.0)."""
         raw = self.printed_table("reported_facts")
         return {
-            row.key: Fact(
-                row.key, float(row.value), row.value, row.unit, row.qualifier, row.section, row.quote, row.place
+            row["key"]: Fact(
+                row["key"],
+                float(row["value"]),
+                row["value"],
+                row["unit"],
+                row["qualifier"],
+                row["section"],
+                row["quote"],
+                row["place"],
             )
-            for row in raw.itertuples(index=False)
+            for row in raw.to_dict("records")
         }

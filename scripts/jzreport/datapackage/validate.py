@@ -147,7 +147,7 @@ def _numeric_problems(path: Path, encoding: str, resource: dict, shown: str) -> 
 
 
 def _frictionless_problems(path: Path, encoding: str, resource: dict, shown: str) -> list[DataProblem]:
-    from frictionless import Resource
+    from frictionless import Resource, errors
 
     descriptor = {k: v for k, v in resource.items() if k not in ("hash", "bytes", "source", "title", "description")}
     descriptor.update(path=path.name, encoding=encoding)
@@ -160,7 +160,7 @@ def _frictionless_problems(path: Path, encoding: str, resource: dict, shown: str
             column = getattr(error, "field_name", None)
             if error.type == "type-error" and fields[column]["type"] in NUMERIC:
                 continue  # numeric cells are read by jzreport.datapackage.cells (_numeric_problems), as the book reads them
-            if error.type == "type-error":
+            if isinstance(error, errors.TypeError):  # error.type == "type-error"
                 expected = _TYPE_NAMES.get(fields[column]["type"], fields[column]["type"])
                 message = f"值 {error.cell!r} 不是{expected}"
             elif error.type == "constraint-error":
@@ -208,7 +208,7 @@ def validate_resource(settings: Settings, resource: dict) -> list[DataProblem]:
         problems = _declaration_problems(path, shown)
     else:
         encoding, problems = _decode(path, shown)
-        if problems:
+        if encoding is None:  # not readable: the problems say why
             return problems
         problems = _check_header(path, encoding, resource["schema"]["fields"], shown)
         if problems:
@@ -323,7 +323,7 @@ def descriptor_problems(settings: Settings) -> list[DataProblem]:
     names = [r.get("name") for r in resources if isinstance(r, dict)]
     problems += [
         DataProblem(shown, f"数据文件名字 {n!r} 重复 (duplicate resource name)")
-        for n in sorted({n for n in names if names.count(n) > 1})
+        for n in sorted({n for n in names if names.count(n) > 1}, key=str)  # a name may be missing (None)
     ]
     return problems
 

@@ -68,8 +68,9 @@ def labels(
     name) in the data file `source`. `unit` follows each number: labels(rates, unit="%")."""
     from jzreport.present.tables import format_cell, schema_decimals
 
-    if decimals is None and source is not None and package is not None:
-        decimals = schema_decimals(package, source).get(getattr(values, "name", None))
+    name = getattr(values, "name", None)
+    if decimals is None and source is not None and package is not None and isinstance(name, str):
+        decimals = schema_decimals(package, source).get(name)
     return [format_cell(value.item() if hasattr(value, "item") else value, decimals) + unit for value in values]
 
 

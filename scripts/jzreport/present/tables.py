@@ -104,7 +104,7 @@ def with_total_row(
     frame: pd.DataFrame, label_column: str, label: str, sum_columns: list[str], fill: str = "-"
 ) -> pd.DataFrame:
     """Append a total row: the sum of `sum_columns`, `label` in `label_column`, `fill` elsewhere."""
-    total = {c: fill for c in frame.columns}
+    total: dict[str, object] = {c: fill for c in frame.columns}
     total[label_column] = label
     for column in sum_columns:
         total[column] = frame[column].sum()
