@@ -10,6 +10,7 @@ the report prints in those words.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -150,6 +151,7 @@ def test_every_sentence_of_the_report_pages_is_the_report_s_or_marked(html_dir):
 # the report in the body size (10.9 pt), its headings larger; tables, captions and running heads at 10 pt or
 # less are compared elsewhere, the charts' own text is set in their TrueType font.
 BOOK_WORDS_RGB = (0.239, 0.337, 0.439)
+TITLE_RGB = (0.12, 0.26, 0.45)  # headings (TitleColor, _config.yml), the smallest at the body's size
 BODY_PT = 10.5
 CHART_FONT = "WenQuanYi"
 # Sentences of the report's chapters in the PDF that the report's text does not have, each with the reason.
@@ -163,9 +165,20 @@ DRAWN_AS = {"\u2011": "-"}
 def pdf_report_text() -> str:
     """The running text of the report's chapters in the PDF (from 前言 to the book's audit appendix), without the
     book's coloured words, as pypdf extracts it; whitespace removed (its spacing is the layout's)."""
+    return "".join(_running_text()[0])
+
+
+def pdf_colours() -> set[tuple[float, ...]]:
+    """The colours of the running text of the report's chapters in the PDF (body size and larger headings)."""
+    return _running_text()[1]
+
+
+@functools.cache
+def _running_text() -> tuple[list[str], set[tuple[float, ...]]]:
     from pypdf import PdfReader
 
     chunks: list[str] = []
+    colours: set[tuple[float, ...]] = set()
     state = {"colour": (0.0, 0.0, 0.0), "saved": [], "inside": False, "done": False}
 
     def operator(op, args, cm, tm):
@@ -185,15 +198,19 @@ def pdf_report_text() -> str:
             state["inside"] = True
         elif points > 15 and plain == "审计与数据核查" and state["inside"]:
             state["done"] = True
-        if not state["inside"] or state["done"] or points < BODY_PT or state["colour"] == BOOK_WORDS_RGB:
+        if not state["inside"] or state["done"] or points < BODY_PT:
             return
-        if CHART_FONT not in str((font or {}).get("/BaseFont", "")):
+        if CHART_FONT in str((font or {}).get("/BaseFont", "")):
+            return
+        if plain and points < 12:  # text at the body's size
+            colours.add(state["colour"])
+        if state["colour"] != BOOK_WORDS_RGB:
             chunks.append(plain.translate(str.maketrans(DRAWN_AS)))
 
     for page in PdfReader(HTML_DIR / EDITION.pdf_name).pages:
         state["colour"], state["saved"] = (0.0, 0.0, 0.0), []
         page.extract_text(visitor_operand_before=operator, visitor_text=text)
-    return "".join(chunks)
+    return chunks, colours
 
 
 def test_the_pdf_s_report_text_is_the_report_s(html_dir):

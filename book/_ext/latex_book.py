@@ -273,6 +273,15 @@ class BookLaTeXTranslator(LaTeXTranslator):
     caption with “（续）” above the repeated header."""
 
     _CONTINUED = re.compile(r"\\sphinxtablecontinued\{\\tablename\\ \\thetable\{\} \\textendash\{\} [^{}]*\}")
+    _CJK_THEN_SPACE = re.compile(r"[\u3400-\u9fff] $")
+
+    def visit_reference(self, node) -> None:
+        """A link after a Chinese character and a space (the report's "总数 567 人", where 567 links to its
+        source) keeps the space: xeCJK drops a space after a Chinese character unless Western text follows it,
+        and the link's group is not text. A control space is kept."""
+        if self.body and self._CJK_THEN_SPACE.search(self.body[-1]):
+            self.body[-1] = self.body[-1][:-1] + "\\ "
+        super().visit_reference(node)
 
     def render(self, template_name: str, variables: dict) -> str:
         text = super().render(template_name, variables)
