@@ -76,6 +76,18 @@ def _cached_record(cache, notebook: Path):
         return None
 
 
+def executed_notebooks(build_dir: str) -> dict[Path, object | None]:
+    """Each notebook of the book -> the cache's execution of its current code under `build_dir` (a jupyter-book
+    `_build` folder), or None when there is none (never executed, or its last execution failed)."""
+    cache_dir = Path(build_dir) / ".jupyter_cache"
+    cache = _cache(cache_dir) if cache_dir.exists() else None
+    found = {}
+    for notebook in notebooks():
+        record = _cached_record(cache, notebook) if cache is not None else None
+        found[notebook] = cache.get_cache_bundle(record.pk).nb if record is not None else None
+    return found
+
+
 def cached_figures(build_dir: str) -> list[dict]:
     """The figures (plotly JSON) of each notebook's latest execution in the cache under `build_dir`, in the order
     Sphinx reads the notebooks (earlier executions of edited code stay in the cache, unused)."""
