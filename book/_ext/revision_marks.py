@@ -13,6 +13,7 @@ from __future__ import annotations
 from docutils import nodes
 from notebook_syntax import computed_number, stated_number
 from revisions_page import BOOK_WORDS, PAGE, comparison_of
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from jzreport.audit.ledger import anchor_of
@@ -28,6 +29,16 @@ def _in_table(node: nodes.Node, label: str) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _page_of(node: nodes.Node, default: str) -> str:
+    """The page a node comes from: in print, the book's one doctree marks where each page starts."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.start_of_file):
+            return parent["docname"]
+        parent = parent.parent
+    return default
 
 
 def _insert_after(node: nodes.Node, *new: nodes.Node) -> None:
@@ -64,7 +75,8 @@ class mark_revised_numbers(SphinxPostTransform):
 
     def numbers(self, changed: dict, docname: str) -> None:
         for node in list(self.document.findall(lambda n: isinstance(n, (stated_number, computed_number)))):
-            key = f"fact:{node['key']}" if isinstance(node, stated_number) else f"calc:{docname}:{node['key']}"
+            page = _page_of(node, docname)
+            key = f"fact:{node['key']}" if isinstance(node, stated_number) else f"calc:{page}:{node['key']}"
             change = changed.get(key)
             if change is None:
                 continue
@@ -75,14 +87,15 @@ class mark_revised_numbers(SphinxPostTransform):
             _insert_after(node, *added)
 
     def cells(self, changed: dict, docname: str) -> None:
-        by_table: dict[str, dict[tuple[int, int], dict]] = {}
+        by_table: dict[tuple[str, str], dict[tuple[int, int], dict]] = {}
         for change in changed.values():
-            if change["kind"] == "cell" and change.get("page") == docname and "position" in change:
-                by_table.setdefault(change["label"], {})[tuple(change["position"])] = change
+            if change["kind"] == "cell" and "position" in change:
+                by_table.setdefault((change["page"], change["label"]), {})[tuple(change["position"])] = change
         if not by_table:
             return
         for table in list(self.document.findall(nodes.table)):
-            cells = next((by_table[i] for i in table.get("ids", []) if i in by_table), None)
+            page = _page_of(table, docname)
+            cells = next((by_table[page, i] for i in table.get("ids", []) if (page, i) in by_table), None)
             body = next(iter(table.findall(nodes.tbody)), None)
             if cells is None or body is None:
                 continue

@@ -9,6 +9,7 @@ the execution cache. Under the page's own words this writes:
 - 修订日志: every entry of the corrections log (revisions.csv);
 - 发布记录: every release of the edition, with its tag, the commit it describes and its ledger file (in HTML a
   link to the copy published in the site's revisions/ folder, with the comparison as revisions.json).
+In print the page is found in the book's one doctree (the LaTeX builder resolves all pages at once).
 The whole page is the book's own words (class book-words). The page is written again on every build, and every
 page when the comparison changed (the marks beside changed numbers: revision_marks.py).
 """
@@ -21,6 +22,7 @@ import os
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 
 from jzreport.releases import compare
 
@@ -223,11 +225,21 @@ def _releases(app, found: dict | None) -> nodes.section:
     return _section("sec-revisions-releases", "发布记录", _container(items))
 
 
+def page_section(doctree, docname: str) -> nodes.section | None:
+    """The page's own section: in HTML its doctree's; in print, where the book's one doctree holds the page."""
+    if docname == PAGE:
+        return doctree.next_node(nodes.section)
+    for part in doctree.findall(addnodes.start_of_file):
+        if part["docname"] == PAGE:
+            return part.next_node(nodes.section)
+    return None
+
+
 def write_page(app, doctree, docname: str) -> None:
-    if docname != PAGE:
+    page = page_section(doctree, docname)
+    if page is None:
         return
     found = comparison_of(app)
-    page = doctree.next_node(nodes.section)
     page["classes"].append(BOOK_WORDS)
     page += [_since(app, found), _log(found), _releases(app, found)]
 
