@@ -245,8 +245,8 @@ def prepare_and_build(package: DataPackage, builder: str, image_format: str) -> 
 
         def validate_execute_draw() -> None:
             execute_notebooks(package)
+            comparison.prepare(package, JB_BUILD_DIR, REVISIONS)  # first: stopping it, no image is half made
             renderer.start(cache.cached_figures(str(JB_BUILD_DIR)))
-            comparison.prepare(package, JB_BUILD_DIR, REVISIONS)
 
         jupyter_book(builder, while_starting=validate_execute_draw)
 

@@ -89,6 +89,14 @@ def _explains_number(entry: dict, key: str) -> bool:
     return key.startswith(entry["row"])
 
 
+def _unexplaining(entry: dict, since: str, since_english: str) -> str:
+    return (
+        f"revisions.csv 第 {entry['line']} 行：{entry['file']}, 行 {entry['row']}, 列 {entry['column'] or ANY} "
+        f"自{since}以来没有改动 (line {entry['line']} of the corrections log names no change since "
+        f"{since_english}: check the file, row and column)"
+    )
+
+
 def release_name(release: dict) -> tuple[str, str]:
     """(Chinese, English) name of what is compared with: a release, or a commit (`make diff BASE=<commit>`)."""
     if release.get("number"):
@@ -122,11 +130,17 @@ def compare(
         "changed": {},
         "problems": [],
     }
+    stray = []  # entries the book's own release lacks: nothing changed since it, they explain nothing
+    if this_release is not None:
+        since, since_english = release_name(this_release["release"])
+        logged = {identity(e) for e in this_release["log"]}
+        stray = [e for e in current["log"] if identity(e) not in logged]
+        result["problems"] += [_unexplaining(e, since, since_english) for e in stray]
     if base is None:
         result["status"] = FIRST if this_release else NONE
         return result
     logged = {identity(e) for e in base["log"]}
-    new_entries = [e for e in current["log"] if identity(e) not in logged]
+    new_entries = [e for e in current["log"] if identity(e) not in logged and e not in stray]
     old_values, new_values = values(base), values(current)
     changed = sorted(
         (k for k in old_values.keys() | new_values.keys() if old_values.get(k) != new_values.get(k)), key=_order
@@ -203,11 +217,7 @@ def compare(
         if entry["line"] in used:
             continue
         if entry["file"] in input_files:
-            result["problems"].append(
-                f"revisions.csv 第 {entry['line']} 行：{entry['file']}, 行 {entry['row']}, 列 {entry['column'] or ANY} "
-                f"自{since}以来没有改动 (line {entry['line']} of the corrections log names no change since "
-                f"{since_english}: check the file, row and column)"
-            )
+            result["problems"].append(_unexplaining(entry, since, since_english))
         elif exists is None or exists(entry["file"]):
             result["problems"].append(
                 f"revisions.csv 第 {entry['line']} 行：{entry['file']} {entry['row']} 没有对应的数字改动 (line "
