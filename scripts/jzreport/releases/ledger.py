@@ -186,11 +186,9 @@ def _unique(labels: list[str]) -> list[str]:
     return unique
 
 
-def _cells(package: DataPackage, rows: _Rows, docname: str, shown: dict) -> dict[str, dict]:
-    """The cells of one report table as shown, keyed by table id, row key and column."""
-    from jzreport.present.displays import display
-
-    described = display(package, "tables", shown["id"])
+def _cells(package: DataPackage, described, docname: str, shown: dict) -> dict[str, dict]:
+    """The cells of one report table as shown (its description in displays.yaml: `described`), keyed by table id,
+    row key and column."""
     header, *body = shown["cells"]
     columns = _unique(header)
     data_file = package.resource(described.data[0])["path"]
@@ -257,18 +255,21 @@ def numbers(package: DataPackage, pages: dict[str, tuple[Path, object]]) -> dict
     """Every number the book publishes, by key (see the module's docstring), from its executed pages."""
     from jzreport.build import notebook_runner
     from jzreport.datapackage.declared import declared
+    from jzreport.present.displays import displays
     from jzreport.present.tables import TABLE_MIME
 
     rows = _Rows(package)
     found = _facts(package)
     tables = package.tables()
+    described = displays(package)["tables"]
     for docname in sorted(pages):
         source, notebook = pages[docname]
         reads = [tables[name]["path"] for name in declared(source) if name in tables]
         found.update(_computed(rows, docname, page_title(source), notebook_runner.glued(notebook), reads))
         for output in notebook_runner.outputs(notebook):
             if TABLE_MIME in output.get("data", {}):
-                found.update(_cells(package, rows, docname, output["data"][TABLE_MIME]))
+                shown = output["data"][TABLE_MIME]
+                found.update(_cells(package, described[shown["id"]], docname, shown))
     found.update(_verdicts(package, rows))
     return found
 
