@@ -40,7 +40,7 @@ def _digest(parts: list[bytes]) -> str:
 
 @lru_cache(maxsize=1)
 def _package_sources() -> list[bytes]:
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # all of jzreport (this module is in jzreport/build/)
     return [p.relative_to(package).as_posix().encode() + p.read_bytes() for p in sorted(package.rglob("*.py"))]
 
 
