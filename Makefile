@@ -17,8 +17,8 @@ ifneq ($(EDITION),)
 export JZREPORT_EDITION := $(EDITION)
 endif
 
-.PHONY: help book html pdf audit lab serve check-data record-data new-edition lint format test benchmark verify-archive lock \
-	clean setup system-html system-pdf system-test
+.PHONY: help book html pdf audit lab serve check-data record-data new-edition release diff lint format test benchmark \
+	verify-archive lock clean setup system-html system-pdf system-test
 
 help: ## list the targets (this text)
 	@echo "make <target> [EDITION=<year>]"
@@ -66,6 +66,17 @@ record-data: $(SETUP) ## record the data files' new checksums after a deliberate
 new-edition: $(SETUP) ## start the edition YEAR=<year>: tag the current one, copy its data and text to start from
 	@test -n "$(YEAR)" || (echo "make new-edition YEAR=<year>" >&2; exit 2)
 	$(PY) -m jzreport.build.editions new $(YEAR)
+
+# A release: the book's ledger (every published number, table cell and verdict, and every data cell) written to
+# releases/<year>/, committed and tagged release-<year>-<n> (jzreport.releases); then the released book is built
+# from that commit. DATE=YYYY-MM-DD sets the release's date (default: today).
+release: system-pdf $(SETUP) html ## record a release of the committed book: ledger, commit, tag release-<year>-<n>, then build it
+	$(PY) -m jzreport.releases record $(if $(DATE),--date $(DATE))
+	$(PY) -m jzreport.build html
+	$(PY) -m jzreport.build pdf
+
+diff: system-html $(SETUP) ## what changed since the last release (or BASE=<release tag or commit>): old -> new, with causes
+	$(PY) -m jzreport.releases diff $(BASE)
 
 html: system-html $(SETUP) ## build the HTML book (published atomically to book/_build/html)
 	$(PY) -m jzreport.build html

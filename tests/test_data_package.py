@@ -217,7 +217,11 @@ def test_frictionless_validates_the_package():
     tasks = report["tasks"]
     assert len(tasks) == len(PACKAGE.descriptor["resources"]) and all(t["valid"] for t in tasks)
     tables = [t for t in tasks if t["type"] == "table"]
-    assert len(tables) == len(PACKAGE.tables()) and all(t["stats"]["rows"] > 0 for t in tables), "rows were checked"
+    # every table has rows to check, but the corrections log, empty until the first correction after a release
+    with_rows = [t for t in tables if t["name"] != "revisions"]
+    assert len(tables) == len(PACKAGE.tables()) and all(t["stats"].get("rows", 0) > 0 for t in with_rows), (
+        "rows were checked"
+    )
 
 
 def test_descriptor_paths_stay_inside_the_repository():

@@ -40,7 +40,7 @@ def _digest(parts: list[bytes]) -> str:
 
 @lru_cache(maxsize=1)
 def _package_sources() -> list[bytes]:
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # all of jzreport (this module is in jzreport/build/)
     return [p.relative_to(package).as_posix().encode() + p.read_bytes() for p in sorted(package.rglob("*.py"))]
 
 
@@ -74,6 +74,18 @@ def _cached_record(cache, notebook: Path):
         return cache.match_cache_notebook(notebook_runner.read(notebook))
     except KeyError:
         return None
+
+
+def executed_notebooks(build_dir: str) -> dict[Path, object | None]:
+    """Each notebook of the book -> the cache's execution of its current code under `build_dir` (a jupyter-book
+    `_build` folder), or None when there is none (never executed, or its last execution failed)."""
+    cache_dir = Path(build_dir) / ".jupyter_cache"
+    cache = _cache(cache_dir) if cache_dir.exists() else None
+    found = {}
+    for notebook in notebooks():
+        record = _cached_record(cache, notebook) if cache is not None else None
+        found[notebook] = cache.get_cache_bundle(record.pk).nb if record is not None else None
+    return found
 
 
 def cached_figures(build_dir: str) -> list[dict]:

@@ -14,6 +14,7 @@ for its bytes to stay the same; a tag keeps all of it, and nothing has to be dup
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -92,7 +93,7 @@ def build_released(settings: Settings, target: str) -> int:
 
 def start(year: str, root: Path = paths.ROOT) -> int:
     """Start the edition `year`: tag the current one, record it as released, copy its data and text as the new
-    edition's starting point (to be replaced by the new report's)."""
+    edition's starting point (to be replaced by the new report's); its corrections log starts empty."""
     found = editions(root)
     current = found["current"]
     if year == current or year in found["released"]:
@@ -114,6 +115,7 @@ def start(year: str, root: Path = paths.ROOT) -> int:
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     descriptor["edition"].update(year=int(year), previous_year=int(current))
     descriptor["name"] = descriptor["name"].replace(current, year)
+    _empty_corrections_log(data / year, descriptor)
     descriptor_path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     text = root / "source" / f"{current}-quality-report.txt"
     shutil.copyfile(text, root / "source" / f"{year}-quality-report.txt")
@@ -126,6 +128,16 @@ def start(year: str, root: Path = paths.ROOT) -> int:
         f"make record-data，按新报告改写 book/chapters/；make book EDITION={current} 仍按 {tag} 构建 {current} 年版。"
     )
     return 0
+
+
+def _empty_corrections_log(folder: Path, descriptor: dict) -> None:
+    """The new edition has no release yet, so no correction: its log (revisions.csv) keeps only its header."""
+    for resource in descriptor["resources"]:
+        if resource.get("name") == "revisions" and (folder / resource["path"]).exists():
+            log = folder / resource["path"]
+            log.write_text(log.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+            resource["hash"] = "sha256:" + hashlib.sha256(log.read_bytes()).hexdigest()
+            resource["bytes"] = log.stat().st_size
 
 
 def _editions_text(root: Path, current: str, released: dict[str, str]) -> str:

@@ -3,8 +3,9 @@
     python -m jzreport.build html|pdf
 
 1. while Sphinx starts up: validate the data package (stop on the first invalid file, before any notebook
-   runs), then re-execute the notebooks whose data or shared code changed (see cache_guard); Sphinx waits;
-   the figures' static images are made meanwhile (static_images);
+   runs), then re-execute the notebooks whose data or shared code changed (see cache_guard), then compare the
+   book's numbers with the last release (jzreport.releases: stop when a change is not in the corrections log);
+   Sphinx waits; the figures' static images are made meanwhile (static_images);
 3. build with jupyter-book into a work folder (book/_build/work, kept between builds: the HTML and
    PDF builds share its execution cache). Every warning is an error (a broken reference, an unknown
    {eval} name, a failing cell): the build goes on to find them all, then fails, printing one line per
@@ -37,6 +38,7 @@ from jzreport import paths
 from jzreport.build import cache, editions, execution, source_archive, source_tree, sphinx_log, static_images
 from jzreport.datapackage import validate
 from jzreport.datapackage.load import DataPackage, sha256_of
+from jzreport.releases import comparison
 from jzreport.settings import Settings
 
 BUILD_DIR = paths.BUILD_DIR
@@ -46,6 +48,7 @@ PUBLISHED_PDF_DIR = BUILD_DIR / "pdf"
 JB_BUILD_DIR = WORK_DIR / "_build"  # jupyter-book's output: html/, latex/, the execution cache and its inputs
 LATEX_DIR = JB_BUILD_DIR / "latex"
 LOG_DIR = BUILD_DIR / "logs"
+REVISIONS = JB_BUILD_DIR / "revisions.json"  # the comparison with the last release, for the Sphinx extensions
 CHECKSUMS = "SHA256SUMS"
 # Sphinx's own bookkeeping for incremental builds (a hash of the configuration, absolute paths included):
 # not part of the book, and it would differ between two checkouts of the same commit.
@@ -92,6 +95,7 @@ def jupyter_book(builder: str, while_starting=None) -> None:
     ready = JB_BUILD_DIR / f".{builder}-notebooks-ready"
     ready.unlink(missing_ok=True)
     env[execution.READY_ENV] = str(ready)
+    env[comparison.REVISIONS_ENV] = str(REVISIONS)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log_path = LOG_DIR / f"{builder}.log"
     with (
@@ -226,17 +230,24 @@ def validate_data(package: DataPackage) -> None:
         raise SystemExit(f"数据有 {len(problems)} 处问题，未构建，已发布的书未改动 (invalid data: nothing was built)")
 
 
+def execute_notebooks(package: DataPackage) -> None:
+    """Validate the data, then execute the notebooks whose inputs changed into the build's execution cache."""
+    validate_data(package)
+    cache.execute(str(JB_BUILD_DIR), cache.plan(package, str(JB_BUILD_DIR)))
+
+
 def prepare_and_build(package: DataPackage, builder: str, image_format: str) -> None:
     """Build with jupyter-book while the book is prepared: while Sphinx starts up, the data are validated
-    (invalid data stop the build before any notebook runs or anything changes) and the notebooks that changed
-    execute; Sphinx looks at no page before that is done (book/_ext/notebook_execution.py). Then, while Sphinx
-    reads and writes, the build's one kaleido session makes the figures' static images (static_images)."""
+    (invalid data stop the build before any notebook runs or anything changes), the notebooks that changed
+    execute and the book's numbers are compared with the last release (a change the corrections log does not
+    explain stops the build); Sphinx looks at no page before that is done (book/_ext/notebook_execution.py).
+    Then, while Sphinx reads and writes, the build's one kaleido session makes the figures' static images."""
     cache.forget_pages_if_extensions_changed(str(JB_BUILD_DIR))  # before Sphinx loads its saved pages
     with static_images.BackgroundRenderer(image_format) as renderer:
 
         def validate_execute_draw() -> None:
-            validate_data(package)
-            cache.execute(str(JB_BUILD_DIR), cache.plan(package, str(JB_BUILD_DIR)))
+            execute_notebooks(package)
+            comparison.prepare(package, JB_BUILD_DIR, REVISIONS)  # first: stopping it, no image is half made
             renderer.start(cache.cached_figures(str(JB_BUILD_DIR)))
 
         jupyter_book(builder, while_starting=validate_execute_draw)
@@ -290,18 +301,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=["html", "pdf"])
     args = parser.parse_args(argv)
-    # One time for everything this build writes; one hash seed for the kernels and Sphinx (a set printed in an
-    # output, such as a table's repr in the downloadable notebooks, keeps its order).
     # The edition, resolved once here and handed to every process this build starts (Sphinx, the kernels); a
     # released edition is built from its own tag (jzreport.build.editions).
     settings = Settings.from_environment()
     if settings.released:
         return editions.build_released(settings, args.target)
+    package = build_environment(settings)
+    {"html": build_html, "pdf": build_pdf}[args.target](package)
+    return 0
+
+
+def build_environment(settings: Settings) -> DataPackage:
+    """The environment of this build and of the processes it starts: one time for everything it writes, one hash
+    seed for the kernels and Sphinx (a set printed in an output keeps its order), the edition resolved once."""
     os.environ.update({**reproducible_time(), "PYTHONHASHSEED": "0"})
     package = DataPackage(settings)
     os.environ.update(package.settings.environment())
-    {"html": build_html, "pdf": build_pdf}[args.target](package)
-    return 0
+    return package
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Each row is a number the report states (`fact(...)`) or a cell of its tables (`cell(...)`), read with the audit's
 own expressions, so the row's number is the very stated number the audit's checks verify or read: the verdict
 cell is derived from that record (jzreport.audit.traces) and links to each check's anchor. The value links to
-its entry on 数字出处: a fact to its row of reported_facts.csv, a cell to the trace of the cell (say).
+its entry on 数字出处: a fact to its row of reported_facts.csv, a cell to the trace of the cell (say). A value that
+changed since the last release also shows its value then (`released_note`, added by the book's Sphinx extension
+book/_ext/revision_marks.py from the comparison with the release, jzreport.releases).
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from jzreport.present.formatting import fmt_signed
 from jzreport.present.prose import say
 
 RESOURCE = "scorecard"
+LABEL = "tbl-scorecard"  # the scorecard's anchor on the front page
 COLUMNS = ("指标", "数值", "较上年", "出处", "核查")
+
+
+def released_note(value: str | None) -> str:
+    """The book's note beside a value that changed since the last release: its value at that release."""
+    return f"（发布时：{value}）" if value is not None else "（发布时无此项）"
 
 
 def number_link(text: str, name: str) -> str:

@@ -3,6 +3,9 @@
 A `ReportTable` displays as `text/markdown`; myst-nb parses it as MyST (`nb_render_markdown_format:
 myst`), so the HTML gets a real <table> with an anchor and the LaTeX builder a real tabular. Every cell
 is escaped text; numbers are formatted by the schema's `decimals` where the report prints fixed places.
+A table of the report (described in displays.yaml) also carries its cells as data, under the book's own
+mimetype (TABLE_MIME), which no renderer shows: the ledger of the book's numbers reads every cell shown from
+it (jzreport.releases.ledger).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import pandas as pd
 from jzreport.datapackage.load import DataPackage, is_table
 from jzreport.present import formatting, markup, provenance
 from jzreport.present.displays import Display
+
+TABLE_MIME = "application/vnd.jzreport.table+json"  # a report table's cells, as shown (read by jzreport.releases)
 
 
 def format_cell(value, decimals: int | None = None) -> str:
@@ -40,6 +45,7 @@ class ReportTable:
     notes: list[str] = field(default_factory=list)
     widths: list[int] | None = None
     markup_columns: set[str] = field(default_factory=set)  # cells written by code as MyST (links), not data
+    display_id: str = ""  # its id in displays.yaml (a table of the report's; empty for a table of the book's own)
 
     def cells(self) -> list[list[str]]:
         """Header row followed by body rows, as displayed text."""
@@ -73,6 +79,12 @@ class ReportTable:
     def _repr_markdown_(self) -> str:
         return self.to_myst()
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/markdown": self.to_myst()}
+        if self.display_id:
+            bundle[TABLE_MIME] = {"id": self.display_id, "label": self.label, "cells": self.cells()}
+        return bundle
+
 
 def schema_decimals(package: DataPackage, resource: str) -> dict[str, int]:
     """Fixed decimal places the schema gives (`decimals`), by column name and by its Chinese title."""
@@ -97,6 +109,7 @@ def report_table(
 def show_table(package: DataPackage, display: Display, frame: pd.DataFrame, **options) -> ReportTable:
     """A table of the report as its description says (jzreport.present.displays): caption, anchor, data, widths."""
     options.setdefault("widths", display.widths)
+    options.setdefault("display_id", display.id)
     return report_table(package, frame, display.caption, display.label, display.data, display.source, **options)
 
 
