@@ -75,6 +75,7 @@ class mark_revised_numbers(SphinxPostTransform):
 
     def numbers(self, changed: dict, docname: str) -> None:
         for node in list(self.document.findall(lambda n: isinstance(n, (stated_number, computed_number)))):
+            assert isinstance(node, nodes.Element)
             page = _page_of(node, docname)
             key = f"fact:{node['key']}" if isinstance(node, stated_number) else f"calc:{page}:{node['key']}"
             change = changed.get(key)
@@ -95,7 +96,8 @@ class mark_revised_numbers(SphinxPostTransform):
             return
         for table in list(self.document.findall(nodes.table)):
             page = _page_of(table, docname)
-            cells = next((by_table[page, i] for i in table.get("ids", []) if (page, i) in by_table), None)
+            ids: list[str] = table.get("ids", [])
+            cells = next((by_table[page, i] for i in ids if (page, i) in by_table), None)
             body = next(iter(table.findall(nodes.tbody)), None)
             if cells is None or body is None:
                 continue
@@ -111,7 +113,8 @@ class mark_revised_numbers(SphinxPostTransform):
         if not by_anchor:
             return
         for target in list(self.document.findall(nodes.target)):
-            change = next((by_anchor[i] for i in target.get("ids", []) if i in by_anchor), None)
+            ids: list[str] = target.get("ids", [])
+            change = next((by_anchor[i] for i in ids if i in by_anchor), None)
             if change is not None:
                 index = target.parent.index(target)
                 after = target.parent[index + 1] if index + 1 < len(target.parent) else target

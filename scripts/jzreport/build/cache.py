@@ -84,7 +84,7 @@ def executed_notebooks(build_dir: str) -> dict[Path, object | None]:
     found = {}
     for notebook in notebooks():
         record = _cached_record(cache, notebook) if cache is not None else None
-        found[notebook] = cache.get_cache_bundle(record.pk).nb if record is not None else None
+        found[notebook] = cache.get_cache_bundle(record.pk).nb if cache is not None and record is not None else None
     return found
 
 

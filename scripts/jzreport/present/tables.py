@@ -80,7 +80,7 @@ class ReportTable:
         return self.to_myst()
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = {"text/markdown": self.to_myst()}
+        bundle: dict[str, object] = {"text/markdown": self.to_myst()}
         if self.display_id:
             bundle[TABLE_MIME] = {"id": self.display_id, "label": self.label, "cells": self.cells()}
         return bundle
