@@ -172,3 +172,43 @@ def build_copy(
         text=True,
         timeout=timeout,
     )
+
+
+class Watched:
+    """A started process whose output (one pipe, text) is collected line by line while it runs."""
+
+    def __init__(self, process: subprocess.Popen):
+        import threading
+        import time
+
+        self.process = process
+        self.started = time.monotonic()
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def wait_for(self, condition, what: str, timeout: float = 600, interval: float = 0.002) -> None:
+        """Poll `condition()` while the process runs (every 2 ms: some moments last a fraction of a second)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, f"the process ended before {what}:\n{self.output}"
+            assert time.monotonic() < deadline, f"no {what} within {timeout} s:\n{self.output}"
+            time.sleep(interval)
+
+    def finish(self, timeout: float | None = None) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        return code
