@@ -72,7 +72,10 @@ def take_turns(venv: Path):
 
 def install_requirements(venv: Path) -> None:
     announce(f"新建 Python 环境 (making {venv} from nothing: requirements.txt, hashes checked)")
-    if venv.exists() or venv.is_symlink():
+    (venv / PINNED).unlink(missing_ok=True)  # first: a removal interrupted half way leaves no record behind
+    if venv.is_symlink():
+        venv.unlink()
+    elif venv.exists():
         shutil.rmtree(venv)
     run(sys.executable, "-m", "venv", venv)
     run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", REQUIREMENTS)
