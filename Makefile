@@ -28,13 +28,10 @@ book: html pdf ## build the book: HTML site and PDF (book/_build/html, book/_bui
 
 setup: $(SETUP) ## the Python environment: pinned requirements checked by hash, jzreport installed editable
 
-$(SETUP): requirements.txt pyproject.toml
-	@echo "==> 准备 Python 环境 (setting up $(VENV) from requirements.txt, hashes checked)"
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.txt
-	rm -f $(VENV)/lib/python3*/site-packages/jzreport.pth  # left by earlier versions of this Makefile
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
-	touch $@
+# The stamp is written last: an interrupted set-up (Ctrl-C, a kill) is never taken for a finished one, and the
+# next make repairs it (scripts/python_environment.py).
+$(SETUP): requirements.txt pyproject.toml scripts/python_environment.py
+	@$(PYTHON) scripts/python_environment.py $(VENV)
 
 lock: $(SETUP) ## regenerate requirements.txt (with hashes) from requirements.in
 	$(VENV)/bin/uv pip compile requirements.in --generate-hashes --python-version 3.11.7 \
@@ -52,8 +49,10 @@ system-test: ## the same for the tests (everything, plus Java and Node.js)
 # The outside judges of the HTML, pinned in tests/tools/package-lock.json: vnu-jar (Nu Html Checker), axe-core,
 # Lighthouse (scripts/benchmark.py).
 NODE_TOOLS := tests/tools/node_modules/.installed
+# The stamp is written last, and an install starts from nothing: an interrupted one is redone by the next make.
 $(NODE_TOOLS): tests/tools/package.json tests/tools/package-lock.json
 	@echo "==> 安装测试工具 (installing the HTML checkers from npm: tests/tools)"
+	rm -rf tests/tools/node_modules
 	npm ci --prefix tests/tools --no-audit --no-fund --ignore-scripts
 	touch $@
 

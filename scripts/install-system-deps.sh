@@ -32,5 +32,6 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "==> 安装 Debian 软件包 (installing Debian packages): ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+dpkg --configure -a  # finish what an interrupted install left unpacked (apt refuses to install until it is done)
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"

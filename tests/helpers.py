@@ -151,11 +151,7 @@ def copy_build_caches(folder: Path) -> None:
             shutil.copy2(ROOT / state, folder / state)
 
 
-def build_copy(
-    folder: Path, target: str = "html", *, timeout: float | None = None, without_network: bool = False, **env
-) -> subprocess.CompletedProcess:
-    """Build a copy of the repository (its own jzreport, data and book) as `make` does (within `timeout` seconds;
-    `without_network`: in a network namespace with loopback only)."""
+def _build_command(folder: Path, target: str, without_network: bool, env: dict) -> tuple[list[str], dict[str, str]]:
     import os
     import sys
 
@@ -164,11 +160,61 @@ def build_copy(
     environment = {k: v for k, v in os.environ.items() if k not in skipped}
     environment.update(PYTHONPATH=str(folder / "scripts"), **env)
     command = [sys.executable, "-m", "jzreport.build", target]
-    return subprocess.run(
-        offline(command) if without_network else command,
-        cwd=folder,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+    return (offline(command) if without_network else command), environment
+
+
+def build_copy(
+    folder: Path, target: str = "html", *, timeout: float | None = None, without_network: bool = False, **env
+) -> subprocess.CompletedProcess:
+    """Build a copy of the repository (its own jzreport, data and book) as `make` does (within `timeout` seconds;
+    `without_network`: in a network namespace with loopback only)."""
+    command, environment = _build_command(folder, target, without_network, env)
+    return subprocess.run(command, cwd=folder, env=environment, capture_output=True, text=True, timeout=timeout)
+
+
+def start_build_copy(folder: Path, target: str = "html", **env) -> subprocess.Popen:
+    """`build_copy` started, not waited for: its output (stdout and stderr together) is read from `.stdout`."""
+    command, environment = _build_command(folder, target, False, env)
+    return subprocess.Popen(
+        command, cwd=folder, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+
+
+class Watched:
+    """A started process whose output (one pipe, text) is collected line by line while it runs."""
+
+    def __init__(self, process: subprocess.Popen):
+        import threading
+        import time
+
+        self.process = process
+        self.started = time.monotonic()
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def said(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def wait_for(self, condition, what: str, timeout: float = 600, interval: float = 0.002) -> None:
+        """Poll `condition()` while the process runs (every 2 ms: some moments last a fraction of a second)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.process.poll() is None, f"the process ended before {what}:\n{self.output}"
+            assert time.monotonic() < deadline, f"no {what} within {timeout} s:\n{self.output}"
+            time.sleep(interval)
+
+    def finish(self, timeout: float | None = None) -> int:
+        code = self.process.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        return code

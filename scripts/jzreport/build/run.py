@@ -17,6 +17,9 @@
    packed again after the PDF) and a SHA256SUMS of every published file (`sha256sum -c SHA256SUMS` in the
    site checks them).
 
+One build at a time: a second build of the same tree (or a rebuild of the live preview) waits for the first to
+finish (jzreport.build.build_lock), saying so.
+
 Builds are reproducible: the build time is the commit's (SOURCE_DATE_EPOCH, unless already set; in an unpacked
 source archive, the time it records), so two builds of the same commit, in any folder at any time, publish
 byte-identical files, and so does a build of the published source archive, unpacked, without git.
@@ -35,7 +38,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jzreport import paths
-from jzreport.build import cache, editions, execution, source_archive, source_tree, sphinx_log, static_images
+from jzreport.build import (
+    build_lock,
+    cache,
+    editions,
+    execution,
+    source_archive,
+    source_tree,
+    sphinx_log,
+    static_images,
+)
 from jzreport.datapackage import validate
 from jzreport.datapackage.load import DataPackage, sha256_of
 from jzreport.releases import comparison
@@ -109,6 +121,7 @@ def jupyter_book(builder: str, while_starting=None) -> None:
             text=True,
             encoding="utf-8",
             errors="replace",
+            pass_fds=build_lock.descriptors(),  # the build lock, held until jupyter-book too has ended
         ) as process,
     ):
         try:
@@ -304,10 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     # The edition, resolved once here and handed to every process this build starts (Sphinx, the kernels); a
     # released edition is built from its own tag (jzreport.build.editions).
     settings = Settings.from_environment()
-    if settings.released:
-        return editions.build_released(settings, args.target)
-    package = build_environment(settings)
-    {"html": build_html, "pdf": build_pdf}[args.target](package)
+    with build_lock.held(f"make {args.target}"):  # one build at a time: it waits for any other to finish
+        if settings.released:
+            return editions.build_released(settings, args.target)
+        package = build_environment(settings)
+        {"html": build_html, "pdf": build_pdf}[args.target](package)
     return 0
 
 

@@ -8,8 +8,9 @@ rebuilds the HTML into book/_build/preview/ and the open page reloads itself. Be
 `prepare` validates the data (only when a data file changed since the last valid check) and lets the
 execution cache follow the data (cache_guard): a prose edit re-executes nothing, a data edit re-executes
 only the chapters that read the changed file. The preview shares the execution cache of the full build
-(book/_build/work), so neither runs a notebook the other already ran. The published book
-(book/_build/html) is only ever replaced by a full `make html`.
+(book/_build/work), so neither runs a notebook the other already ran; a rebuild and a full build take turns
+(jzreport.build.build_lock: both the preparation and the Sphinx run wait while `make html` works). The published
+book (book/_build/html) is only ever replaced by a full `make html`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def write_sphinx_conf() -> Path:
         "# Written by jzreport.editing.preview from _config.yml: do not edit.",
         "import sys",
         f"sys.path.insert(0, {str(paths.BOOK_DIR / '_ext')!r})",
+        "# This Sphinx run shares the execution cache and the figure images with `make html`: one at a time.",
+        "__import__('jzreport.build.build_lock', fromlist=['_']).hold_until_exit('make serve')",
     ]
     lines += [f"{key} = {config[key]!r}" for key in sorted(config)]
     CONF_DIR.mkdir(parents=True, exist_ok=True)
@@ -66,17 +69,20 @@ def write_sphinx_conf() -> Path:
 def prepare() -> int:
     """Before each rebuild: validate the data files that changed, refresh the execution cache. Non-zero: do
     not build (the preview keeps showing the last good build)."""
+    from jzreport.build import build_lock, cache
     from jzreport.datapackage import validate
 
-    problems = validate.validate_changed(Settings.from_environment(), VALID_DATA_STAMP)
-    if problems:
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        print(f"数据有 {len(problems)} 处问题，预览未更新 (invalid data: the preview was not rebuilt)", file=sys.stderr)
-        return 1
-    from jzreport.build import cache
-
-    return cache.main(str(build.JB_BUILD_DIR))
+    with build_lock.held("make serve"):  # the execution cache is the full build's: one at a time
+        problems = validate.validate_changed(Settings.from_environment(), VALID_DATA_STAMP)
+        if problems:
+            for problem in problems:
+                print(f"  - {problem}", file=sys.stderr)
+            print(
+                f"数据有 {len(problems)} 处问题，预览未更新 (invalid data: the preview was not rebuilt)",
+                file=sys.stderr,
+            )
+            return 1
+        return cache.main(str(build.JB_BUILD_DIR))
 
 
 def serve(port: int) -> None:
