@@ -36,6 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 import yaml
 
@@ -152,7 +153,7 @@ def prepare(copies: int) -> Path:
 def measure(folders: dict[int, Path], runs: int, prose_runs: int) -> dict[int, dict]:
     """Clean builds, then prose-only rebuilds, of every copy in turn (one of each size after the other, so that a
     change in the machine's load falls on every size alike)."""
-    measured = {copies: {"clean": [], "prose": []} for copies in folders}
+    measured: dict[int, dict[str, Any]] = {copies: {"clean": [], "prose": []} for copies in folders}
     for run in range(runs):
         for copies, folder in folders.items():
             shutil.rmtree(folder / "book" / "_build", ignore_errors=True)

@@ -15,6 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 FULLTEXT_JS = Path("_static") / "fulltext.js"
 KNOWN_PAGES = "fulltext-pages.json"  # in Sphinx's doctree folder: the sections of each page read, by its sha256
@@ -61,7 +65,9 @@ def _page_sections(content: bytes) -> tuple[str | None, list[dict]]:
     import lxml.html
 
     page = lxml.html.fromstring(content)
-    article = next(iter(page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]")), None)
+    # this XPath selects elements, so its result is a list of them (the stubs allow any XPath's result)
+    articles = cast("list[HtmlElement]", page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]"))
+    article = next(iter(articles), None)
     article = article if article is not None else page.find("body")
     _drop_skipped(article)
     return page.findtext(".//title"), _sections(article)

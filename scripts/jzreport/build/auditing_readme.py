@@ -15,10 +15,14 @@ import datetime
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from jzreport import paths
 from jzreport.datapackage import declared
 from jzreport.datapackage.load import DataPackage
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 # Files of the source read from what is packed (a file git does not track is not part of the source).
 TEMPLATE = "scripts/jzreport/build/auditing_template.md"
@@ -121,23 +125,29 @@ def _number(caption: str) -> str:
     return match.group(1).replace(" ", "") if match else caption[:16]
 
 
+def _with_class(root: HtmlElement, tag: str, name: str) -> list[HtmlElement]:
+    """The `tag` elements under `root` that have the class `name` (an XPath of elements: a list of them)."""
+    return cast(
+        "list[HtmlElement]", root.xpath(f"//{tag}[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
+    )
+
+
 def _shown(page: Path) -> tuple[list[str], list[str]]:
     """The tables (their numbers, from their captions) and the figures (their names) of a built page, read with lxml:
     BeautifulSoup's parser took 0.2 s a chapter, on every build (the archive is packed again each time)."""
     import lxml.html
 
     root = lxml.html.fromstring(page.read_bytes())
-    for permalink in root.xpath("//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
+    for permalink in _with_class(root, "a", "headerlink"):
         permalink.drop_tree()
     tables = []
     for table in root.iter("table"):
-        caption = next(table.iter("caption"), None) if table.get("id") is not None else None
-        if caption is not None:
-            tables.append(_number(" ".join(text.strip() for text in caption.itertext() if text.strip())))
-    figures = [
-        box.get("data-figure").removeprefix("plotly-")
-        for box in root.xpath("//div[contains(concat(' ', normalize-space(@class), ' '), ' lazy-figure ')]")
-    ]
+        if table.get("id") is None:
+            continue
+        caption = next(table.iter("caption"), None)
+        assert caption is not None, table.get("id")  # every labelled table of the book has a caption
+        tables.append(_number(" ".join(text.strip() for text in map(str, caption.itertext()) if text.strip())))
+    figures = [str(box.get("data-figure")).removeprefix("plotly-") for box in _with_class(root, "div", "lazy-figure")]
     return tables, figures
 
 
