@@ -18,7 +18,7 @@ export JZREPORT_EDITION := $(EDITION)
 endif
 
 .PHONY: help book html pdf audit lab serve check-data record-data new-edition release diff lint format test benchmark \
-	verify-archive lock clean setup system-html system-pdf system-test
+	benchmark-scale verify-archive lock clean setup system-html system-pdf system-test
 
 help: ## list the targets (this text)
 	@echo "make <target> [EDITION=<year>]"
@@ -107,6 +107,9 @@ test: system-test $(SETUP) $(NODE_TOOLS) lint html pdf ## lint, build the book, 
 
 benchmark: system-test $(SETUP) $(NODE_TOOLS) ## measure build and test times (side by side with a baseline) and page speed
 	$(PY) scripts/benchmark.py
+
+benchmark-scale: system-html $(SETUP) ## build times of the book with its chapters ×1, ×2, ×4 (benchmark/scale.json, .svg)
+	$(PY) scripts/benchmark_scale.py
 
 verify-archive: $(SETUP) ## a stranger's run of the published source archive: unpack, make book, compare, make audit (timed)
 	$(PY) scripts/verify_archive.py

@@ -12,6 +12,7 @@ book/_vendor/fulltext-search.js).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 FULLTEXT_JS = Path("_static") / "fulltext.js"
+KNOWN_PAGES = "fulltext-pages.json"  # in Sphinx's doctree folder: the sections of each page read, by its sha256
 SKIPPED_TAGS = {"script", "style", "nav"}
 SKIPPED_CLASSES = {"cell_input", "lazy-figure-data", "headerlink", "lazy-figure-start", "prev-next-area"}
 HEADINGS = {"h1", "h2", "h3", "h4"}
@@ -66,29 +68,39 @@ def _sections(article) -> list[dict]:
     ]
 
 
-def fulltext(outdir: Path, pages: list[str], builder) -> list[dict]:
-    """Every page's sections, read from the written pages with lxml (a tenth of the time BeautifulSoup takes)."""
+def _page_sections(content: bytes) -> tuple[str | None, list[dict]]:
+    """A written page's title and sections, read with lxml (a tenth of the time BeautifulSoup takes)."""
     import lxml.html
 
+    page = lxml.html.fromstring(content)
+    # this XPath selects elements, so its result is a list of them (the stubs allow any XPath's result)
+    articles = cast("list[HtmlElement]", page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]"))
+    article = next(iter(articles), None)
+    article = article if article is not None else page.find("body")
+    _drop_skipped(article)
+    return page.findtext(".//title"), _sections(article)
+
+
+def fulltext(outdir: Path, pages: list[str], builder, known: dict[str, list] | None = None) -> list[dict]:
+    """Every page's sections. `known` (a page's sha256 -> its title and sections) holds the pages read by the last
+    build: a rebuild reads again only the pages it wrote, not every page of the book. On return it holds the
+    pages as they are now."""
+    before = dict(known or {})
+    known = {} if known is None else known
+    known.clear()
     found = []
     for docname in pages:
         path = outdir / builder.get_target_uri(docname)
         if not path.exists():
             continue
-        page = lxml.html.fromstring(path.read_bytes())
-        # this XPath selects elements, so its result is a list of them (the stubs allow any XPath's result)
-        articles = cast(
-            "list[HtmlElement]", page.xpath("//article[contains(concat(' ', @class, ' '), ' bd-article ')]")
-        )
-        article = next(iter(articles), None)
-        article = article if article is not None else page.find("body")
-        _drop_skipped(article)
-        title = page.findtext(".//title")
+        content = path.read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        title, sections = known[digest] = before.get(digest) or list(_page_sections(content))
         found.append(
             {
                 "url": builder.get_target_uri(docname),
                 "title": title.split(" — ")[0] if title else docname,
-                "sections": _sections(article),
+                "sections": sections,
             }
         )
     return found
@@ -98,10 +110,14 @@ def _write_fulltext(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    # Beside Sphinx's saved pages: dropped with them when the book's extensions change (jzreport.build.cache).
+    read_before = Path(app.doctreedir) / KNOWN_PAGES
+    known = json.loads(read_before.read_text(encoding="utf-8")) if read_before.exists() else {}
     text = json.dumps(
-        fulltext(outdir, sorted(app.env.found_docs), app.builder), ensure_ascii=False, separators=(",", ":")
+        fulltext(outdir, sorted(app.env.found_docs), app.builder, known), ensure_ascii=False, separators=(",", ":")
     )
     (outdir / FULLTEXT_JS).write_text(f"window.BOOK_FULLTEXT = {text};\n", encoding="utf-8")
+    read_before.write_text(json.dumps(known, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _no_sphinx_index(app) -> None:

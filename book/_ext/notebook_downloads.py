@@ -25,10 +25,9 @@ BEFORE_THE_THEME = 500  # the theme builds its download menu at 501
 def _offer_notebook(app, pagename, templatename, context, doctree) -> None:
     if app.builder.format != "html" or doctree is None or "kernelspec" not in app.env.metadata.get(pagename, {}):
         return
-    chapter = Path(app.env.doc2path(pagename))
-    with_code = {path.resolve() for path in cache.notebooks()}
+    chapter = Path(app.env.doc2path(pagename))  # a notebook of the book (it has a kernelspec): has it code?
     content = executed_notebooks.for_download(
-        package(app), Path(app.env.mystnb_config.execution_cache_path), chapter, chapter.resolve() in with_code
+        package(app), Path(app.env.mystnb_config.execution_cache_path), chapter, cache.has_code(chapter)
     )
     if content is None:
         logger.warning(

@@ -26,9 +26,13 @@ from jzreport.datapackage import declared
 from jzreport.datapackage.load import DataPackage
 
 
+def has_code(notebook: Path) -> bool:
+    return "```{code-cell}" in notebook.read_text(encoding="utf-8")
+
+
 def notebooks() -> list[Path]:
     """The book's notebooks that have code to run."""
-    return [p for p in declared.book_notebooks() if "```{code-cell}" in p.read_text(encoding="utf-8")]
+    return [p for p in declared.book_notebooks() if has_code(p)]
 
 
 def _digest(parts: list[bytes]) -> str:
