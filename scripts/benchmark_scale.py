@@ -243,7 +243,7 @@ def main() -> int:
         "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "commit": git(ROOT, "rev-parse", "--short", "HEAD") + modified,
         "machine": f"{os.cpu_count()} cores",
-        "load_average": {"min": min(loads), "median": median(loads), "max": max(loads)},
+        "load_average": {"min": min(loads), "median": round(median(loads), 2), "max": max(loads)},
         "builds": {str(copies): measured[copies] for copies in args.copies},
     }
     RESULTS.parent.mkdir(exist_ok=True)
