@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -218,3 +219,23 @@ class Watched:
         code = self.process.wait(timeout=timeout)
         self._reader.join(timeout=10)
         return code
+
+
+# A chapter the editing tests change in a copy of the repository, and a sentence of it to insert before.
+EDITED_CHAPTER = Path("book") / "chapters" / "08-challenges.md"
+EDIT_ANCHOR = "总结成绩的同时，我们也清醒地认识到"
+
+
+@contextmanager
+def edited_chapter(repo: Path, insert: str):
+    """The copy's EDITED_CHAPTER with `insert` put before EDIT_ANCHOR, restored afterwards; yields the 1-based
+    line where the insert starts."""
+    chapter = repo / EDITED_CHAPTER
+    original = chapter.read_bytes()
+    text = original.decode("utf-8")
+    assert EDIT_ANCHOR in text
+    chapter.write_text(text.replace(EDIT_ANCHOR, insert + EDIT_ANCHOR, 1), encoding="utf-8")
+    try:
+        yield text[: text.index(EDIT_ANCHOR)].count("\n") + 1
+    finally:
+        chapter.write_bytes(original)

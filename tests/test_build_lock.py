@@ -19,12 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Watched, copy_repository, start_build_copy
+from tests.helpers import Watched, copy_repository, edited_chapter, start_build_copy
 
 pytestmark = pytest.mark.xdist_group("build_lock")
 
-CHAPTER = Path("book") / "chapters" / "08-challenges.md"
-ANCHOR = "总结成绩的同时，我们也清醒地认识到"
 WAITING = "另一个构建正在进行"
 
 
@@ -32,19 +30,6 @@ WAITING = "另一个构建正在进行"
 def repo(tmp_path_factory) -> Path:
     """A copy of the repository with this build's execution cache and figure images."""
     return copy_repository(tmp_path_factory.mktemp("build-lock") / "repo")
-
-
-@contextmanager
-def edited_chapter(repo: Path, sentence: str):
-    chapter = repo / CHAPTER
-    original = chapter.read_bytes()
-    text = original.decode("utf-8")
-    assert ANCHOR in text
-    chapter.write_text(text.replace(ANCHOR, sentence + ANCHOR, 1), encoding="utf-8")
-    try:
-        yield
-    finally:
-        chapter.write_bytes(original)
 
 
 def _environment(repo: Path) -> dict[str, str]:

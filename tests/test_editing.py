@@ -18,15 +18,20 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTIFACTS, HTML_DIR, build_copy, copy_repository, free_port, listening_addresses
-
-CHAPTER = Path("book") / "chapters" / "08-challenges.md"
-ANCHOR = "总结成绩的同时，我们也清醒地认识到"
+from tests.helpers import (
+    ARTIFACTS,
+    EDIT_ANCHOR,
+    HTML_DIR,
+    build_copy,
+    copy_repository,
+    edited_chapter,
+    free_port,
+    listening_addresses,
+)
 
 
 @pytest.fixture
@@ -44,20 +49,6 @@ def _published_digest(repo: Path) -> str:
         if path.is_file():
             digest.update(path.relative_to(published).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
-
-
-@contextmanager
-def edited_chapter(repo: Path, insert: str):
-    """The copy's chapter with `insert` put before ANCHOR; yields the 1-based line where the insert starts."""
-    chapter = repo / CHAPTER
-    original = chapter.read_bytes()
-    text = original.decode("utf-8")
-    assert ANCHOR in text
-    chapter.write_text(text.replace(ANCHOR, insert + ANCHOR, 1), encoding="utf-8")
-    try:
-        yield text[: text.index(ANCHOR)].count("\n") + 1
-    finally:
-        chapter.write_bytes(original)
 
 
 def test_broken_reference_and_unknown_number_fail_every_build(repo):
@@ -108,7 +99,7 @@ def test_live_preview_shows_a_saved_edit(repo, browser):
         deadline = time.monotonic() + 300
         while True:  # the first build
             try:
-                if page.goto(url).ok and ANCHOR in page.content():
+                if page.goto(url).ok and EDIT_ANCHOR in page.content():
                     break
             except Exception:
                 pass
