@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
+from urllib.parse import unquote
 
 import pytest
 
-from tests.helpers import ARTIFACTS, HTML_DIR, TOOLS, all_pages, chapter_pages, plotly_figures
+from tests.helpers import ARTIFACTS, HTML_DIR, TOOLS, all_pages, chapter_pages, plotly_figures, soup_of, squeeze
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -87,6 +89,26 @@ def test_every_figure_shows_at_once_and_draws_its_data_points_on_request(browser
     page.close()
 
 
+@pytest.mark.parametrize("path", [p for p in chapter_pages() if plotly_figures(p)], ids=relative)
+def test_a_phone_shows_each_chart_laid_out_for_its_width_with_text_it_can_read(browser, site, path):
+    """On a 390 px phone each chart's static image is the one laid out for phones, and its smallest text shows at
+    least 8 px high (the wide screen's image, shrunk to the phone, would set it at 6 px)."""
+    page, problems = open_page(browser, f"{site}/{relative(path)}", PHONE)
+    boxes = page.locator("div.lazy-figure").all()
+    assert boxes
+    for box in boxes:
+        phone_image = box.locator("picture source").get_attribute("srcset")
+        shown = box.locator("img.lazy-figure-image").evaluate(
+            "img => ({src: img.currentSrc, width: img.getBoundingClientRect().width, natural: img.naturalWidth})"
+        )
+        assert shown["src"] == phone_image, box.get_attribute("data-figure")
+        svg = unquote(phone_image.split(",", 1)[1])
+        smallest = min(float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", svg))
+        assert smallest * shown["width"] / shown["natural"] >= 8, (box.get_attribute("data-figure"), smallest, shown)
+    assert problems == []
+    page.close()
+
+
 SEARCHES = [
     ("汽车运用与维修", "chapters/01-school-overview.html"),
     ("现代学徒制", "chapters/02-talent-cultivation.html"),
@@ -119,6 +141,43 @@ def test_search_finds_chinese_phrases_and_numbers(browser, site, scheme):
         assert marked and all(text.lower() == query.lower() for text in marked), (query, marked[:3])
         if scheme == "http" and query == "现代学徒制":
             page.screenshot(path=str(ARTIFACTS / "phone-search.png"))
+        assert problems == []
+        page.close()
+
+
+def _heading_only_phrases() -> list[tuple[str, str]]:
+    """Headings of the chapter pages (without their section number) whose text is nowhere else on their page (a
+    query's spaces separate its parts, each to be found):
+    (phrase, the page and the section's anchor). Only the search's reading of the headings can find them."""
+    found = []
+    for path in chapter_pages():
+        article = soup_of(path).select_one("article.bd-article")
+        headings = article.select("h2, h3, h4")
+        for heading in headings:
+            heading.select_one("a.headerlink").decompose()
+        titles = [
+            (h.find_parent("section")["id"], re.sub(r"^[\d.]+ ", "", " ".join(h.get_text().split()))) for h in headings
+        ]
+        for heading in headings:
+            heading.extract()
+        rest = squeeze(article.get_text())
+        for anchor, phrase in titles:
+            if phrase and squeeze(phrase) not in rest:
+                found.append((phrase, f"{relative(path)}#{anchor}"))
+    return found
+
+
+def test_search_finds_text_that_is_only_in_a_heading(browser, site):
+    """A section's heading is searched with its text: a phrase that only a heading holds finds that section."""
+    phrases = _heading_only_phrases()
+    assert len(phrases) >= 3, phrases  # the report has such headings (e.g. 2.1's); if none, the test tests nothing
+    for phrase, expected in phrases[:: max(1, len(phrases) // 8)]:  # eight or so, from every part of the book
+        page, problems = open_page(browser, f"{site}/search.html?q={phrase}", PHONE)
+        page.wait_for_selector("#book-search-status:not(:empty)", timeout=10_000)
+        links = page.locator("#book-search-results li a").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert expected in links, (phrase, links)
         assert problems == []
         page.close()
 

@@ -128,6 +128,19 @@ def test_missing_figures_are_registered_not_drawn(html_dir):
         assert title not in drawn, f"{title} has no published data and must not be drawn"
 
 
+def test_each_page_s_contents_list_every_section_of_the_page(html_dir):
+    """The sidebar 目录 (the page's contents) links every h2 and h3 section of the article, also those written
+    after Sphinx read the page (数字出处's 本书计算的数字 and its pages)."""
+    for page in all_pages():
+        soup = soup_of(page)
+        article = soup.select_one("article.bd-article")
+        if article is None:  # the search page
+            continue
+        sections = {h.find_parent("section")["id"] for h in article.select("section > h2, section > h3")}
+        listed = {a["href"].removeprefix("#") for a in soup.select("nav#pst-page-toc-nav a[href^='#']")}
+        assert sections <= listed, (page.name, sorted(sections - listed))
+
+
 def test_colophon_names_commit_data_hashes_and_versions(html_dir):
     import subprocess
     from importlib import metadata

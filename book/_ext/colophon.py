@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from importlib import metadata
 
 MARKER = "{colophon-details}"
@@ -110,6 +111,22 @@ def _fill(app, docname, source):
         source[0] = source[0].replace(MARKER, details(book)).replace(DOWNLOADS_MARKER, downloads(book))
 
 
+def _file_names_break_at_underscores(app, pagename, templatename, context, doctree):
+    """On a phone the data table's file names wrap between their words (after "_"), not inside one: a <wbr> is a
+    break opportunity only, so the name still copies and searches as written."""
+    body = context.get("body", "")
+    start = body.find('id="tbl-colophon-data"')
+    if pagename != "colophon" or start < 0:
+        return
+    end = body.find("</table>", start)
+    table = re.sub(
+        r'<span class="pre">([\w.-]+\.(?:csv|json|yaml))</span>',
+        lambda m: '<span class="pre">' + m.group(1).replace("_", "_<wbr>") + "</span>",
+        body[start:end],
+    )
+    context["body"] = body[:start] + table + body[end:]
+
+
 def _always_outdated(app, env, added, changed, removed):
     return [doc for doc in env.found_docs if doc == "colophon"]
 
@@ -120,5 +137,6 @@ def setup(app):
     # again), so a build on top of an earlier commit's gives the files a clean build of this commit gives.
     app.add_config_value("jzreport_build_time", _build_time(), "html", str)
     app.connect("source-read", _fill)
+    app.connect("html-page-context", _file_names_break_at_underscores)
     app.connect("env-get-outdated", _always_outdated)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -64,7 +64,9 @@ def _sections(article) -> list[dict]:
             current.parts.append(_words(element))
     sections.append(current)
     return [
-        {"anchor": s.anchor, "title": s.title, "text": " ".join(p for p in s.parts if p)} for s in sections if s.parts
+        {"anchor": s.anchor, "title": s.title, "text": " ".join(p for p in s.parts if p)}
+        for s in sections
+        if s.parts or s.title  # a heading is found too, also one with no text of its own under it
     ]
 
 

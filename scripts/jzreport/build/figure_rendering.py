@@ -3,7 +3,8 @@ pyproject.toml under the entry point group `myst_nb.mime_renderers`) and a Sphin
 
 Reading a chapter, the plugin keeps the figure's plotly JSON in a `report_figure` node: the doctree is shared by
 the HTML and the LaTeX builds. Writing, the post-transform turns the node into what the builder shows:
-- HTML: the figure's static SVG image, its text alternative and its data (jzreport.present.figures.figure_html);
+- HTML: the figure's static SVG images (wide screens, phones), its text alternative and its data
+  (jzreport.present.figures.figure_html);
 - LaTeX: a PDF image of the figure, in the TrueType font whose text extracts correctly, beside the .tex file.
 The images come from the build's one kaleido session, cached by content (jzreport.build.static_images).
 """
@@ -45,8 +46,11 @@ class FigureRenderPlugin:
 def _html(node: report_figure) -> nodes.Node:
     from jzreport.build import static_images
 
-    svg = _stable_svg(static_images.figure_image(node["spec"], "svg").decode("utf-8"), node["label"])
-    return nodes.raw("", figure_html(node["spec"], node["label"], node["caption"], svg), format="html")
+    svgs = [
+        _stable_svg(static_images.figure_image(node["spec"], "svg", width).decode("utf-8"), node["label"])
+        for width in static_images.WIDTHS["svg"]
+    ]
+    return nodes.raw("", figure_html(node["spec"], node["label"], node["caption"], *svgs), format="html")
 
 
 def _latex(node: report_figure, outdir: Path) -> nodes.Node:

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from jzreport import paths
-from jzreport.present.figure_style import FONT_FAMILY, STATIC_FONT_FAMILY, STATIC_WIDTH, height_of
+from jzreport.present.figure_style import FONT_FAMILY, PHONE_WIDTH, STATIC_FONT_FAMILY, STATIC_WIDTH, height_of
 
 CACHE_DIR = paths.BUILD_DIR / "figure-images"
 RENDERING = CACHE_DIR / "renderer.pid"  # present while a build's background renderer works
@@ -46,9 +46,13 @@ def _start_session() -> None:
     _session["started"] = True
 
 
-def _cache_key(spec: dict, fmt: str, font_family: str) -> str:
+# The widths each format is made in: the web page's SVG for wide screens and for phones, the printed book's PDF.
+WIDTHS = {"svg": (STATIC_WIDTH, PHONE_WIDTH), "pdf": (STATIC_WIDTH,)}
+
+
+def _cache_key(spec: dict, fmt: str, font_family: str, width: int) -> str:
     text = json.dumps(
-        [spec["data"], spec.get("layout", {}), fmt, font_family, STATIC_WIDTH, PAGE_STYLE],
+        [spec["data"], spec.get("layout", {}), fmt, font_family, width, PAGE_STYLE],
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -80,9 +84,10 @@ def _wait_for_renderer(cached: Path, timeout_s: float = 120) -> None:
         time.sleep(0.05)
 
 
-def image(spec: dict, fmt: str, font_family: str) -> bytes:
-    """The figure `spec` (plotly JSON: data and layout) as an `fmt` ("svg" or "pdf") image in `font_family`."""
-    cached = CACHE_DIR / f"{_cache_key(spec, fmt, font_family)}.{fmt}"
+def image(spec: dict, fmt: str, font_family: str, width: int = STATIC_WIDTH) -> bytes:
+    """The figure `spec` (plotly JSON: data and layout) as an `fmt` ("svg" or "pdf") image in `font_family`, `width`
+    pixels wide."""
+    cached = CACHE_DIR / f"{_cache_key(spec, fmt, font_family, width)}.{fmt}"
     _wait_for_renderer(cached)
     if cached.exists():
         return cached.read_bytes()
@@ -93,7 +98,7 @@ def image(spec: dict, fmt: str, font_family: str) -> bytes:
         _start_session()
     started = time.monotonic()
     figure = go.Figure(spec).update_layout(font_family=font_family)
-    made = kaleido.calc_fig_sync(figure, opts=dict(format=fmt, width=STATIC_WIDTH, height=height_of(spec)))
+    made = kaleido.calc_fig_sync(figure, opts=dict(format=fmt, width=width, height=height_of(spec)))
     _session["images"] += 1
     _session["seconds"] += time.monotonic() - started
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -103,10 +108,11 @@ def image(spec: dict, fmt: str, font_family: str) -> bytes:
     return made
 
 
-def figure_image(spec: dict, fmt: str) -> bytes:
-    """The figure's image as the book shows it: SVG for the web page in the book's font, PDF for the printed book
-    in the TrueType font whose text extracts correctly (jzreport.present.figure_style)."""
-    return image(spec, fmt, FONT_FAMILY if fmt == "svg" else STATIC_FONT_FAMILY)
+def figure_image(spec: dict, fmt: str, width: int = STATIC_WIDTH) -> bytes:
+    """The figure's image as the book shows it: SVG for the web page in the book's font (`width`: one of
+    WIDTHS["svg"]), PDF for the printed book in the TrueType font whose text extracts correctly
+    (jzreport.present.figure_style)."""
+    return image(spec, fmt, FONT_FAMILY if fmt == "svg" else STATIC_FONT_FAMILY, width)
 
 
 class BackgroundRenderer:
@@ -142,8 +148,9 @@ def main(fmt: str) -> int:
     started, made = time.monotonic(), 0
     try:
         for line in sys.stdin:
-            figure_image(json.loads(line), fmt)
-            made += 1
+            for width in WIDTHS[fmt]:
+                figure_image(json.loads(line), fmt, width)
+                made += 1
     finally:  # done (or failed): Sphinx makes any image still missing without waiting
         if RENDERING.exists() and RENDERING.read_text().strip() == str(os.getpid()):
             RENDERING.unlink(missing_ok=True)

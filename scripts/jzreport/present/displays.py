@@ -38,7 +38,9 @@ class Display:
         if not self.drawn_from:
             return f"原报告{self.report_number}（{self.section}）"
         if self.report_number:
-            return f"原报告{self.report_number}（{self.section}），据{self.drawn_from}绘制"
+            # a space between a number and the Chinese after it, as the book writes them ("据表 2 绘制")
+            space = " " if self.drawn_from[-1:].isascii() else ""
+            return f"原报告{self.report_number}（{self.section}），据{self.drawn_from}{space}绘制"
         return f"原报告无此图，据原报告{self.drawn_from}（{self.section}）绘制"
 
 

@@ -99,22 +99,28 @@ def describe(spec: dict, caption: str) -> str:
     return f"{caption}。数据——" + "；".join(parts) + "。"
 
 
-def figure_html(spec: dict, label: str, caption: str, svg: str) -> str:
-    """The figure on the web page: its static SVG image with a text alternative, a button that makes it
-    interactive, and the figure's data (plotly's JSON) for that, read by book/_vendor/lazy-figures.js."""
-    from jzreport.present.figure_style import CONFIG, STATIC_WIDTH, height_of
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml," + quote(svg, safe="=:/;,.-_()'")
+
+
+def figure_html(spec: dict, label: str, caption: str, svg: str, phone_svg: str) -> str:
+    """The figure on the web page: its static SVG image (on a phone, the one laid out for a phone's width) with a
+    text alternative, a button that makes it interactive, and the figure's data (plotly's JSON) for that, read by
+    book/_vendor/lazy-figures.js."""
+    from jzreport.present.figure_style import CONFIG, PHONE_MEDIA, PHONE_WIDTH, STATIC_WIDTH, height_of
 
     payload = json.dumps(
         {"data": spec["data"], "layout": spec.get("layout", {}), "config": CONFIG},
         ensure_ascii=False,
         separators=(",", ":"),
     ).replace("</", "<\\/")
-    image = "data:image/svg+xml," + quote(svg, safe="=:/;,.-_()'")
     height = height_of(spec)
     return (
-        f'<div class="lazy-figure" data-figure="plotly-{label}">\n'
-        f'<img class="lazy-figure-image" src="{html.escape(image)}" alt="{html.escape(describe(spec, caption))}" '
-        f'width="{STATIC_WIDTH}" height="{height}">\n'
+        f'<div class="lazy-figure" data-figure="plotly-{label}">\n<picture>'
+        f'<source media="{PHONE_MEDIA}" srcset="{html.escape(_svg_uri(phone_svg))}" '
+        f'width="{PHONE_WIDTH}" height="{height}">\n'
+        f'<img class="lazy-figure-image" src="{html.escape(_svg_uri(svg))}" alt="{html.escape(describe(spec, caption))}" '
+        f'width="{STATIC_WIDTH}" height="{height}"></picture>\n'
         '<button type="button" class="lazy-figure-start">查看交互图（缩放、查看各项数值）</button>\n'
         f'<div id="plotly-{label}" class="lazy-figure-plot" style="height:{height}px" hidden></div>\n'
         f'<script type="application/json" class="lazy-figure-data">{payload}</script>\n</div>'
