@@ -149,3 +149,23 @@ def test_the_report_s_numbers_print_as_the_report_prints_them():
     missing = [s for s in spaced if not re.search(" ?".join(" " if c == " " else re.escape(c) for c in s), running)]
     assert not missing, missing
     assert pdf_colours() == {(0.0, 0.0, 0.0), BOOK_WORDS_RGB, TITLE_RGB}
+
+
+def test_english_apostrophes_are_not_set_full_width():
+    """The Noto CJK fonts draw ’ full-width; in English text (TeX makes it of ') it is set proportional: "report’s"
+    is wider than "report" on the same page by an "s" and an apostrophe, less than the font's size (a full-width
+    ’ alone takes the font's size)."""
+    bbox = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    compared = []
+    for page in bbox.split("<page ")[1:]:
+        widths: dict[tuple[str, float], float] = {}
+        for x0, y0, x1, y1, text in word.findall(page):
+            widths.setdefault((text, round(float(y1) - float(y0), 1)), float(x1) - float(x0))
+        for (text, size), width in widths.items():
+            possessive = re.fullmatch(r"([A-Za-z]+)’s", text)
+            if possessive and (possessive[1], size) in widths:
+                compared.append((text, width - widths[possessive[1], size], size))
+    assert len(compared) >= 3, compared
+    wide = [c for c in compared if c[1] >= c[2]]
+    assert not wide, wide
