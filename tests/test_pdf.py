@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from tests.helpers import (
     EDITION,
+    HTML_DIR,
     PACKAGE,
     PDF,
     ROOT,
@@ -149,6 +150,49 @@ def test_the_report_s_numbers_print_as_the_report_prints_them():
     missing = [s for s in spaced if not re.search(" ?".join(" " if c == " " else re.escape(c) for c in s), running)]
     assert not missing, missing
     assert pdf_colours() == {(0.0, 0.0, 0.0), BOOK_WORDS_RGB, TITLE_RGB}
+
+
+# ---- what a reader sees on the page ------------------------------------------------------------------------------
+
+
+def _layout_pages() -> list[list[str]]:
+    """The PDF's pages as pdftotext lays them out: each page's non-empty lines, without its page number."""
+    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines and re.fullmatch(r"\s*[\divxlc]+\s*", lines[-1]):
+            lines = lines[:-1]
+        pages.append(lines)
+    return pages
+
+
+def test_the_convention_of_the_book_s_words_is_printed_as_book_words():
+    """The front page's paragraph on the book's words (not otherwise printed) is on the title page's verso, before
+    目录, in the book's words' colour: the same text, taken from the front page."""
+    from tests.test_report_words import BOOK_WORDS_RGB
+
+    convention = soup_of(HTML_DIR / "index.html").select("p.book-words-convention")
+    assert len(convention) == 1
+    words = squeeze(convention[0].get_text(""))
+    assert words.startswith("本书的文字与原报告的文字") and "〔〕" in words
+    pages = _layout_pages()
+    toc = next(n for n, lines in enumerate(pages) if lines and squeeze(lines[0]) == "目录")
+    # (the CJK fonts' ellipsis glyph is also their U+22EF's, and extracts as that: "本书据表⋯绘制")
+    assert words.replace("\u2026", "\u22ef") in squeeze("".join("".join(lines) for lines in pages[:toc]))
+    colours: set[tuple[float, ...]] = set()
+    state = {"colour": (0.0, 0.0, 0.0)}
+
+    def operator(op, args, cm, tm):
+        if op == b"rg":
+            state["colour"] = tuple(round(float(a), 3) for a in args)
+
+    def text(found, cm, tm, font, size):
+        if found.strip():
+            colours.add(state["colour"])
+
+    PdfReader(PDF).pages[toc - 1].extract_text(visitor_operand_before=operator, visitor_text=text)
+    assert colours == {BOOK_WORDS_RGB}
 
 
 def test_english_apostrophes_are_not_set_full_width():

@@ -23,7 +23,9 @@ when switching builders.
   (SOURCE_DATE_EPOCH) and identifiers derived from it, not the clock: two builds of one commit give the
   same bytes.
 - The root document (the HTML front page) contributes only its toctree: the PDF has its own title
-  page (`_latex/jzbook.sty`).
+  page (`_latex/jzbook.sty`). One paragraph of the front page is printed too, on the title page's verso: the
+  convention of the book's words (class `book-words-convention`), taken from the front page's doctree so that
+  the book states it once.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.latex import LaTeXTranslator
 
 CLASSED_PARAGRAPHS = ("book-words", "photo-note", "provenance", "table-note", "figure-caption")
+CONVENTION = "book-words-convention"  # the front page's paragraph on the book's words (book/index.md)
+TITLE_VERSO = "title-verso"  # what BookLaTeXTranslator sets on the title page's verso
 LONG_HASH = re.compile(r"[0-9a-f]{32,}")
 HASH_CHUNK = 16
 
@@ -63,6 +67,7 @@ class PrintOnlyContent(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         self.remove_code_sources()
+        self.print_convention()
         self.wrap_classed_paragraphs()
         self.plain_downloads()
         self.breakable_hashes()
@@ -80,6 +85,17 @@ class PrintOnlyContent(SphinxPostTransform):
                     for child in cell.children
                 ):
                     cell.parent.remove(cell)
+
+    def print_convention(self) -> None:
+        """Put a copy of the front page's paragraph on the book's words before the book's first page, in a
+        container that BookLaTeXTranslator sets on the title page's verso."""
+        first = next(iter(self.document.findall(addnodes.start_of_file)), None)
+        if first is None or any(TITLE_VERSO in n["classes"] for n in self.document.findall(nodes.container)):
+            return  # not the whole book, or done
+        root = self.env.get_doctree(self.config.root_doc)
+        paragraphs = [p.deepcopy() for p in root.findall(nodes.paragraph) if CONVENTION in p["classes"]]
+        if paragraphs:
+            first.parent.insert(first.parent.index(first), nodes.container("", *paragraphs, classes=[TITLE_VERSO]))
 
     def wrap_classed_paragraphs(self) -> None:
         for paragraph in list(self.document.findall(nodes.paragraph)):
@@ -282,6 +298,21 @@ class BookLaTeXTranslator(LaTeXTranslator):
         if self.body and self._CJK_THEN_SPACE.search(self.body[-1]):
             self.body[-1] = self.body[-1][:-1] + "\\ "
         super().visit_reference(node)
+
+    def visit_container(self, node) -> None:
+        """The title page's verso (`PrintOnlyContent.print_convention`) goes to the title page, not the body."""
+        if TITLE_VERSO in node["classes"]:
+            self._verso_start = len(self.body)
+            return
+        super().visit_container(node)
+
+    def depart_container(self, node) -> None:
+        if TITLE_VERSO in node["classes"]:
+            verso = "".join(self.body[self._verso_start :])
+            del self.body[self._verso_start :]
+            self.elements["maketitle"] = "\\renewcommand{\\jztitleverso}{%s}\n%s" % (verso, self.elements["maketitle"])
+            return
+        super().depart_container(node)
 
     def render(self, template_name: str, variables: dict) -> str:
         text = super().render(template_name, variables)
