@@ -167,6 +167,22 @@ def _layout_pages() -> list[list[str]]:
     return pages
 
 
+def _headings() -> set[str]:
+    """Every heading of the book as the HTML pages have it: h1–h6, and a paragraph that is one bold phrase (the
+    report's run-in headings, “一、…”)."""
+    found = set()
+    for page in all_pages():
+        article = soup_of(page).select_one("article")
+        if article is None:
+            continue
+        found |= {squeeze(h.get_text("")).rstrip("#") for h in article.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])}
+        for paragraph in article.find_all("p"):
+            children = [c for c in paragraph.contents if not (isinstance(c, str) and not c.strip())]
+            if len(children) == 1 and getattr(children[0], "name", None) == "strong":
+                found.add(squeeze(paragraph.get_text("")))
+    return found - {""}
+
+
 def test_the_convention_of_the_book_s_words_is_printed_as_book_words():
     """The front page's paragraph on the book's words (not otherwise printed) is on the title page's verso, before
     目录, in the book's words' colour: the same text, taken from the front page."""
@@ -193,6 +209,25 @@ def test_the_convention_of_the_book_s_words_is_printed_as_book_words():
 
     PdfReader(PDF).pages[toc - 1].extract_text(visitor_operand_before=operator, visitor_text=text)
     assert colours == {BOOK_WORDS_RGB}
+
+
+def test_no_heading_is_the_last_line_of_a_page():
+    headings = _headings()
+    assert len(headings) > 100
+    alone = []
+    for number, lines in enumerate(_layout_pages(), 1):
+        if lines and {squeeze(lines[-1]), squeeze("".join(lines[-2:]))} & headings:
+            alone.append(f"page {number}: {lines[-1].strip()}")
+    assert not alone
+
+
+def test_no_entry_of_the_numbers_page_is_split_across_pages():
+    """An entry of 数字出处 (value, the report's words; then its data row and verdict) is on one page: no page of
+    数字出处 starts with the second half of an entry."""
+    pages = [lines for lines in _layout_pages() if lines and lines[0].split()[0] == "数字出处" and len(lines) > 1]
+    assert len(pages) > 10
+    split = [squeeze(lines[1])[:40] for lines in pages if squeeze(lines[1]).startswith(("数据：", "核查："))]
+    assert not split
 
 
 def test_english_apostrophes_are_not_set_full_width():

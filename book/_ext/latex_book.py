@@ -26,6 +26,9 @@ when switching builders.
   page (`_latex/jzbook.sty`). One paragraph of the front page is printed too, on the title page's verso: the
   convention of the book's words (class `book-words-convention`), taken from the front page's doctree so that
   the book states it once.
+- An entry of 数字出处 is not split across pages.
+- A paragraph that is one bold phrase (the report's run-in headings, “一、…”) keeps with the text after it and
+  moves to the next page when fewer than five lines would follow it, as the section headings do (jzbook.sty).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from sphinx.writers.latex import LaTeXTranslator
 CLASSED_PARAGRAPHS = ("book-words", "photo-note", "provenance", "table-note", "figure-caption")
 CONVENTION = "book-words-convention"  # the front page's paragraph on the book's words (book/index.md)
 TITLE_VERSO = "title-verso"  # what BookLaTeXTranslator sets on the title page's verso
+UNBROKEN = "fact-source"  # an entry of 数字出处, printed on one page
+RUN_IN_HEADING_ROOM = r"5\baselineskip"  # as titlesec's \bottomtitlespace in jzbook.sty
 LONG_HASH = re.compile(r"[0-9a-f]{32,}")
 HASH_CHUNK = 16
 
@@ -68,6 +73,8 @@ class PrintOnlyContent(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         self.remove_code_sources()
         self.print_convention()
+        self.keep_run_in_headings()
+        self.unbroken_entries()
         self.wrap_classed_paragraphs()
         self.plain_downloads()
         self.breakable_hashes()
@@ -96,6 +103,27 @@ class PrintOnlyContent(SphinxPostTransform):
         paragraphs = [p.deepcopy() for p in root.findall(nodes.paragraph) if CONVENTION in p["classes"]]
         if paragraphs:
             first.parent.insert(first.parent.index(first), nodes.container("", *paragraphs, classes=[TITLE_VERSO]))
+
+    def keep_run_in_headings(self) -> None:
+        """A paragraph of a section that is one bold phrase is a heading of the report's text: room for it and
+        five lines after it, or the next page; no page break after it."""
+        for paragraph in list(self.document.findall(nodes.paragraph)):
+            children = [c for c in paragraph.children if not (isinstance(c, nodes.Text) and not c.strip())]
+            if len(children) != 1 or not isinstance(children[0], nodes.strong):
+                continue
+            section = paragraph.parent
+            if not isinstance(section, nodes.section):
+                continue
+            at = section.index(paragraph)
+            section.insert(at + 1, nodes.raw("", "\n\\par\\nobreak\n", format="latex"))
+            section.insert(at, nodes.raw("", "\n\\par\\needspace{%s}\n" % RUN_IN_HEADING_ROOM, format="latex"))
+
+    def unbroken_entries(self) -> None:
+        """No page break between the paragraphs of an entry of 数字出处 (nor inside them: jzbook.sty)."""
+        for entry in list(self.document.findall(nodes.container)):
+            if UNBROKEN in entry["classes"]:
+                for paragraph in [c for c in entry.children if isinstance(c, nodes.paragraph)][1:]:
+                    entry.insert(entry.index(paragraph), nodes.raw("", "\n\\par\\nobreak\n", format="latex"))
 
     def wrap_classed_paragraphs(self) -> None:
         for paragraph in list(self.document.findall(nodes.paragraph)):
