@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from tests.helpers import (
     EDITION,
+    HTML_DIR,
     PACKAGE,
     PDF,
     ROOT,
@@ -149,3 +150,101 @@ def test_the_report_s_numbers_print_as_the_report_prints_them():
     missing = [s for s in spaced if not re.search(" ?".join(" " if c == " " else re.escape(c) for c in s), running)]
     assert not missing, missing
     assert pdf_colours() == {(0.0, 0.0, 0.0), BOOK_WORDS_RGB, TITLE_RGB}
+
+
+# ---- what a reader sees on the page ------------------------------------------------------------------------------
+
+
+def _layout_pages() -> list[list[str]]:
+    """The PDF's pages as pdftotext lays them out: each page's non-empty lines, without its page number."""
+    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in text.split("\f"):
+        lines = [line for line in page.splitlines() if line.strip()]
+        if lines and re.fullmatch(r"\s*[\divxlc]+\s*", lines[-1]):
+            lines = lines[:-1]
+        pages.append(lines)
+    return pages
+
+
+def _headings() -> set[str]:
+    """Every heading of the book as the HTML pages have it: h1–h6, and a paragraph that is one bold phrase (the
+    report's run-in headings, “一、…”)."""
+    found = set()
+    for page in all_pages():
+        article = soup_of(page).select_one("article")
+        if article is None:
+            continue
+        found |= {squeeze(h.get_text("")).rstrip("#") for h in article.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])}
+        for paragraph in article.find_all("p"):
+            children = [c for c in paragraph.contents if not (isinstance(c, str) and not c.strip())]
+            if len(children) == 1 and getattr(children[0], "name", None) == "strong":
+                found.add(squeeze(paragraph.get_text("")))
+    return found - {""}
+
+
+def test_the_convention_of_the_book_s_words_is_printed_as_book_words():
+    """The front page's paragraph on the book's words (not otherwise printed) is on the title page's verso, before
+    目录, in the book's words' colour: the same text, taken from the front page."""
+    from tests.test_report_words import BOOK_WORDS_RGB
+
+    convention = soup_of(HTML_DIR / "index.html").select("p.book-words-convention")
+    assert len(convention) == 1
+    words = squeeze(convention[0].get_text(""))
+    assert words.startswith("本书的文字与原报告的文字") and "〔〕" in words
+    pages = _layout_pages()
+    toc = next(n for n, lines in enumerate(pages) if lines and squeeze(lines[0]) == "目录")
+    # (the CJK fonts' ellipsis glyph is also their U+22EF's, and extracts as that: "本书据表⋯绘制")
+    assert words.replace("\u2026", "\u22ef") in squeeze("".join("".join(lines) for lines in pages[:toc]))
+    colours: set[tuple[float, ...]] = set()
+    state = {"colour": (0.0, 0.0, 0.0)}
+
+    def operator(op, args, cm, tm):
+        if op == b"rg":
+            state["colour"] = tuple(round(float(a), 3) for a in args)
+
+    def text(found, cm, tm, font, size):
+        if found.strip():
+            colours.add(state["colour"])
+
+    PdfReader(PDF).pages[toc - 1].extract_text(visitor_operand_before=operator, visitor_text=text)
+    assert colours == {BOOK_WORDS_RGB}
+
+
+def test_no_heading_is_the_last_line_of_a_page():
+    headings = _headings()
+    assert len(headings) > 100
+    alone = []
+    for number, lines in enumerate(_layout_pages(), 1):
+        if lines and {squeeze(lines[-1]), squeeze("".join(lines[-2:]))} & headings:
+            alone.append(f"page {number}: {lines[-1].strip()}")
+    assert not alone
+
+
+def test_no_entry_of_the_numbers_page_is_split_across_pages():
+    """An entry of 数字出处 (value, the report's words; then its data row and verdict) is on one page: no page of
+    数字出处 starts with the second half of an entry."""
+    pages = [lines for lines in _layout_pages() if lines and lines[0].split()[0] == "数字出处" and len(lines) > 1]
+    assert len(pages) > 10
+    split = [squeeze(lines[1])[:40] for lines in pages if squeeze(lines[1]).startswith(("数据：", "核查："))]
+    assert not split
+
+
+def test_english_apostrophes_are_not_set_full_width():
+    """The Noto CJK fonts draw ’ full-width; in English text (TeX makes it of ') it is set proportional: "report’s"
+    is wider than "report" on the same page by an "s" and an apostrophe, less than the font's size (a full-width
+    ’ alone takes the font's size)."""
+    bbox = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    compared = []
+    for page in bbox.split("<page ")[1:]:
+        widths: dict[tuple[str, float], float] = {}
+        for x0, y0, x1, y1, text in word.findall(page):
+            widths.setdefault((text, round(float(y1) - float(y0), 1)), float(x1) - float(x0))
+        for (text, size), width in widths.items():
+            possessive = re.fullmatch(r"([A-Za-z]+)’s", text)
+            if possessive and (possessive[1], size) in widths:
+                compared.append((text, width - widths[possessive[1], size], size))
+    assert len(compared) >= 3, compared
+    wide = [c for c in compared if c[1] >= c[2]]
+    assert not wide, wide

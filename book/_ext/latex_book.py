@@ -23,7 +23,12 @@ when switching builders.
   (SOURCE_DATE_EPOCH) and identifiers derived from it, not the clock: two builds of one commit give the
   same bytes.
 - The root document (the HTML front page) contributes only its toctree: the PDF has its own title
-  page (`_latex/jzbook.sty`).
+  page (`_latex/jzbook.sty`). One paragraph of the front page is printed too, on the title page's verso: the
+  convention of the book's words (class `book-words-convention`), taken from the front page's doctree so that
+  the book states it once.
+- An entry of 数字出处 is not split across pages.
+- A paragraph that is one bold phrase (the report's run-in headings, “一、…”) keeps with the text after it and
+  moves to the next page when fewer than five lines would follow it, as the section headings do (jzbook.sty).
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.writers.latex import LaTeXTranslator
 
 CLASSED_PARAGRAPHS = ("book-words", "photo-note", "provenance", "table-note", "figure-caption")
+CONVENTION = "book-words-convention"  # the front page's paragraph on the book's words (book/index.md)
+TITLE_VERSO = "title-verso"  # what BookLaTeXTranslator sets on the title page's verso
+UNBROKEN = "fact-source"  # an entry of 数字出处, printed on one page
+RUN_IN_HEADING_ROOM = r"5\baselineskip"  # as titlesec's \bottomtitlespace in jzbook.sty
 LONG_HASH = re.compile(r"[0-9a-f]{32,}")
 HASH_CHUNK = 16
 
@@ -63,6 +72,9 @@ class PrintOnlyContent(SphinxPostTransform):
 
     def run(self, **kwargs) -> None:
         self.remove_code_sources()
+        self.print_convention()
+        self.keep_run_in_headings()
+        self.unbroken_entries()
         self.wrap_classed_paragraphs()
         self.plain_downloads()
         self.breakable_hashes()
@@ -80,6 +92,38 @@ class PrintOnlyContent(SphinxPostTransform):
                     for child in cell.children
                 ):
                     cell.parent.remove(cell)
+
+    def print_convention(self) -> None:
+        """Put a copy of the front page's paragraph on the book's words before the book's first page, in a
+        container that BookLaTeXTranslator sets on the title page's verso."""
+        first = next(iter(self.document.findall(addnodes.start_of_file)), None)
+        if first is None or any(TITLE_VERSO in n["classes"] for n in self.document.findall(nodes.container)):
+            return  # not the whole book, or done
+        root = self.env.get_doctree(self.config.root_doc)
+        paragraphs = [p.deepcopy() for p in root.findall(nodes.paragraph) if CONVENTION in p["classes"]]
+        if paragraphs:
+            first.parent.insert(first.parent.index(first), nodes.container("", *paragraphs, classes=[TITLE_VERSO]))
+
+    def keep_run_in_headings(self) -> None:
+        """A paragraph of a section that is one bold phrase is a heading of the report's text: room for it and
+        five lines after it, or the next page; no page break after it."""
+        for paragraph in list(self.document.findall(nodes.paragraph)):
+            children = [c for c in paragraph.children if not (isinstance(c, nodes.Text) and not c.strip())]
+            if len(children) != 1 or not isinstance(children[0], nodes.strong):
+                continue
+            section = paragraph.parent
+            if not isinstance(section, nodes.section):
+                continue
+            at = section.index(paragraph)
+            section.insert(at + 1, nodes.raw("", "\n\\par\\nobreak\n", format="latex"))
+            section.insert(at, nodes.raw("", "\n\\par\\needspace{%s}\n" % RUN_IN_HEADING_ROOM, format="latex"))
+
+    def unbroken_entries(self) -> None:
+        """No page break between the paragraphs of an entry of 数字出处 (nor inside them: jzbook.sty)."""
+        for entry in list(self.document.findall(nodes.container)):
+            if UNBROKEN in entry["classes"]:
+                for paragraph in [c for c in entry.children if isinstance(c, nodes.paragraph)][1:]:
+                    entry.insert(entry.index(paragraph), nodes.raw("", "\n\\par\\nobreak\n", format="latex"))
 
     def wrap_classed_paragraphs(self) -> None:
         for paragraph in list(self.document.findall(nodes.paragraph)):
@@ -282,6 +326,21 @@ class BookLaTeXTranslator(LaTeXTranslator):
         if self.body and self._CJK_THEN_SPACE.search(self.body[-1]):
             self.body[-1] = self.body[-1][:-1] + "\\ "
         super().visit_reference(node)
+
+    def visit_container(self, node) -> None:
+        """The title page's verso (`PrintOnlyContent.print_convention`) goes to the title page, not the body."""
+        if TITLE_VERSO in node["classes"]:
+            self._verso_start = len(self.body)
+            return
+        super().visit_container(node)
+
+    def depart_container(self, node) -> None:
+        if TITLE_VERSO in node["classes"]:
+            verso = "".join(self.body[self._verso_start :])
+            del self.body[self._verso_start :]
+            self.elements["maketitle"] = "\\renewcommand{\\jztitleverso}{%s}\n%s" % (verso, self.elements["maketitle"])
+            return
+        super().depart_container(node)
 
     def render(self, template_name: str, variables: dict) -> str:
         text = super().render(template_name, variables)
