@@ -4,13 +4,15 @@
   caches and an edited chapter so that a build has work: both succeed, exactly one says that it waits for the
   other (naming its pid), and the published site verifies against its SHA256SUMS and shows the edit.
 - A lock whose holder is killed is released by the kernel: the build waiting for it goes on, nothing to clean up.
-- The live preview's rebuild (its preparation and its Sphinx run) waits for a build the same way.
+- The live preview's rebuild (its preparation and its Sphinx run) waits for a build the same way; an idle preview
+  holds no lock.
 The tests share one copy (one worker, in this order); each edits the chapter in its own way.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Watched, copy_repository, edited_chapter, start_build_copy
+from tests.helpers import Watched, copy_repository, edited_chapter, free_port, start_build_copy
 
 pytestmark = pytest.mark.xdist_group("build_lock")
 
@@ -100,34 +102,52 @@ def test_a_lock_whose_holder_was_killed_does_not_stop_a_build(repo):
 
 
 def test_the_preview_rebuild_waits_for_a_build(repo):
-    """The preview's preparation (before each rebuild) and its Sphinx run (its conf.py) wait while a build works."""
+    """The preview's rebuilds (its preparation and its Sphinx run, in one long-lived process) wait while a build
+    works; between rebuilds the preview holds no lock, so a build never waits for an idle preview."""
     env = _environment(repo)
-    written = subprocess.run(
-        [sys.executable, "-c", "from jzreport.editing import preview; print(preview.write_sphinx_conf())"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert written.returncode == 0, written.stderr
-    conf = Path(written.stdout.strip()) / "conf.py"
+    port = free_port()
     with lock_held_elsewhere(repo) as holder:
-        waiting = [
-            Watched(
-                subprocess.Popen(
-                    command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        preview = Watched(
+            subprocess.Popen(
+                [sys.executable, "-m", "jzreport.editing.preview", "--port", str(port)],
+                cwd=repo,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        )
+        try:
+            preview.wait_for(
+                lambda: preview.said(f"{WAITING}（pid {holder.pid}，test）"), "the waiting message", 120, 0.1
+            )
+            time.sleep(1)
+            assert not preview.said("预览已更新"), preview.output
+        except BaseException:
+            os.killpg(preview.process.pid, signal.SIGTERM)
+            raise
+    try:
+        preview.wait_for(lambda: preview.said("预览已更新"), "the first build", 900, 0.2)
+        with lock_held_elsewhere(repo) as holder:  # at once: the idle preview holds no lock
+            seen = len(preview.lines)
+            with edited_chapter(repo, "预览与构建轮流：这一句在构建结束后才出现在预览中。"):
+                message = f"{WAITING}（pid {holder.pid}，test）"
+                preview.wait_for(
+                    lambda: any(message in x for x in preview.lines[seen:]), "the rebuild's wait", 120, 0.1
                 )
-            )
-            for command in (
-                [sys.executable, "-m", "jzreport.editing.preview", "prepare"],
-                [sys.executable, "-c", f"import runpy; runpy.run_path({str(conf)!r}); print('configured')"],
-            )
-        ]
-        message = f"{WAITING}（pid {holder.pid}，test）"
-        for process in waiting:
-            process.wait_for(lambda process=process: process.said(message), "the waiting message", 120, 0.1)
-        time.sleep(1)
-        assert all(process.process.poll() is None for process in waiting)
-    codes = [process.finish(timeout=600) for process in waiting]
-    assert codes == [0, 0], "\n---\n".join(process.output for process in waiting)
-    assert waiting[1].said("configured")
+                time.sleep(1)
+                assert not any("预览已更新" in x for x in preview.lines[seen:]), preview.output
+                holder.kill()
+                holder.wait()
+                preview.wait_for(
+                    lambda: any("预览已更新" in x for x in preview.lines[seen:]),
+                    "the rebuild after the build",
+                    300,
+                    0.1,
+                )
+        page = repo / "book" / "_build" / "preview" / "html" / "chapters" / "08-challenges.html"
+        assert "预览与构建轮流" in page.read_text(encoding="utf-8")
+    finally:
+        os.killpg(preview.process.pid, signal.SIGTERM)
+        preview.finish(timeout=30)

@@ -35,6 +35,7 @@ def _publish(app, exception) -> None:
         from jzreport import audit
 
         audit.publish(package(app), folder)
+    app._audit_page_written = False  # a live preview's next build starts afresh (one Sphinx app, many builds)
 
 
 def setup(app):

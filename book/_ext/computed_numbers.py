@@ -14,6 +14,7 @@ The PDF keeps the report's text clean: there the numbers are not linked and thes
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -181,9 +182,32 @@ def _note_reading(app, env, docnames) -> None:
     app._computed_pages_read = bool(docnames)
 
 
+def entries_digest(app, env) -> str:
+    """A digest of everything the entries on 数字出处 are made of: every page's glued numbers and traces, in reading
+    order, with its title; the verdicts, the labels they link to, and reported_facts.csv."""
+    from edition import package
+
+    folder = env.mystnb_config.output_folder
+    parts = [
+        [page, env.titles[page].astext() if page in env.titles else page, read_glue_cache(folder, page)]
+        for page in _reading_order(env)
+    ]
+    parts.append(sorted(env.domaindata["std"]["anonlabels"].items()))
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+    digest.update((package(app).folder / "reported_facts.csv").read_bytes())
+    return digest.hexdigest()
+
+
 def _rewrite_numbers_page(app, env) -> list[str]:
-    """Any page read again may have changed its numbers: write 数字出处 again too (not read it again)."""
-    return [NUMBERS_PAGE] if getattr(app, "_computed_pages_read", False) and NUMBERS_PAGE in env.found_docs else []
+    """A page read again may have changed its numbers: write 数字出处 again too (not read it again), when what its
+    entries are made of changed (a prose edit changes none of it: the page, the longest to write, is left as is)."""
+    if not getattr(app, "_computed_pages_read", False) or NUMBERS_PAGE not in env.found_docs:
+        return []
+    digest = entries_digest(app, env)
+    if getattr(env, "jzreport_numbers_digest", None) == digest:
+        return []
+    env.jzreport_numbers_digest = digest
+    return [NUMBERS_PAGE]
 
 
 def setup(app):

@@ -60,8 +60,16 @@ def _name_printed_book(app, env, docnames) -> None:
     ]
 
 
+def _fresh_package(app, env, added, changed, removed) -> list[str]:
+    """Each build reads the data as they are now: a live preview builds one Sphinx application again and again,
+    and the data may have changed since its last build (a package keeps the tables it has read)."""
+    app.jzreport_package = DataPackage.from_environment()
+    return []
+
+
 def setup(app):
     app.jzreport_package = DataPackage.from_environment()
     app.connect("config-inited", _configure)
+    app.connect("env-get-outdated", _fresh_package, priority=100)  # the first event of every build
     app.connect("env-before-read-docs", _name_printed_book)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

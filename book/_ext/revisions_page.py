@@ -267,7 +267,15 @@ def _publish(app, exception) -> None:
         comparison.publish(package(app), comparison_of(app), Path(app.outdir))
 
 
+def _forget_comparison(app, env, added, changed, removed) -> list[str]:
+    """A new build compares afresh (a live preview builds one Sphinx application again and again)."""
+    if hasattr(app, "_jzreport_revisions"):
+        del app._jzreport_revisions
+    return []
+
+
 def setup(app):
+    app.connect("env-get-outdated", _forget_comparison)
     app.connect("env-get-updated", _pages_to_write)
     app.connect("doctree-resolved", write_page)
     app.connect("build-finished", _publish)

@@ -67,6 +67,7 @@ def _record(app, exception) -> None:
     path = _state_path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(sorted(handler.docnames), ensure_ascii=False), encoding="utf-8")
+    handler.docnames.clear()  # the next build (a live preview's, in the same application) records its own
 
 
 def setup(app):

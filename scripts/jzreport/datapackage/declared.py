@@ -16,6 +16,7 @@ A kernel that knows no notebook (a plain Python session) reads any file.
 
 from __future__ import annotations
 
+import copy
 import os
 from functools import cache
 from pathlib import Path
@@ -45,7 +46,13 @@ def front_matter(notebook: Path) -> dict:
     text = Path(notebook).read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         return {}
-    return yaml.safe_load(text[4:].split("\n---", 1)[0]) or {}
+    return copy.deepcopy(_parsed(text[4:].split("\n---", 1)[0]))
+
+
+@cache
+def _parsed(header: str) -> dict:
+    """The front matter's YAML, parsed once per text (the live preview looks at every page on every rebuild)."""
+    return yaml.safe_load(header) or {}
 
 
 @cache
