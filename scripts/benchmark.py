@@ -15,7 +15,8 @@ edit (and which notebooks re-executed); clean `make pdf` (HTML first, then the P
 edit with its recorded sha256, to the served page showing it. The edits are made in the working tree and reverted afterwards. Pages, served with gzip on
 127.0.0.1 (jzreport.editing.gzip_server) as a web host serves them: the bytes a reader's browser downloads on a first
 visit (HTML, scripts, styles, fonts, images; headless chromium), and Lighthouse's mobile scores (12.2.3,
-from tests/tools: performance, accessibility, best practices, SEO, with LCP, TBT and CLS).
+from tests/tools: performance, accessibility, best practices, SEO, with LCP, TBT and CLS; the median of
+LIGHTHOUSE_RUNS runs per page, with each run's performance, TBT and load average kept).
 """
 
 from __future__ import annotations
@@ -189,6 +190,9 @@ def measure_preview() -> dict:
 LIGHTHOUSE = ROOT / "tests" / "tools" / "node_modules" / ".bin" / "lighthouse"  # 12.2.3, pinned in tests/tools
 
 
+LIGHTHOUSE_RUNS = 3
+
+
 def _lighthouse(url: str) -> dict:
     """Lighthouse's mobile preset (its default) on one page: the four scores and the paint measurements."""
     with tempfile.TemporaryDirectory() as folder:
@@ -246,10 +250,17 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
             rows.append({"page": page_path, "requests": len(sizes), "gzip_bytes": sum(sizes)})
             context.close()
         browser.close()
-    if lighthouse:
-        for row in rows:
-            print(f"    Lighthouse: {row['page']}", flush=True)
-            row.update(_lighthouse(f"{base}/{row['page']}"))
+    for row in rows[: len(rows) if lighthouse else 0]:
+        # Lighthouse's simulated phone scales the main-thread work it observes: on this shared 2-core machine one
+        # page's total blocking time varied from 22 to 454 ms between runs. Each page is measured LIGHTHOUSE_RUNS
+        # times; the run with the median performance score is reported, every run's score and TBT kept.
+        print(f"    Lighthouse: {row['page']}", flush=True)
+        runs = [
+            {**_lighthouse(f"{base}/{row['page']}"), "load": round(os.getloadavg()[0], 2)}
+            for _ in range(LIGHTHOUSE_RUNS)
+        ]
+        row.update(sorted(runs, key=lambda run: run["performance"])[len(runs) // 2])
+        row["runs"] = [[run["performance"], run["tbt_ms"], run["load"]] for run in runs]
     server.shutdown()
     return rows
 

@@ -4,7 +4,7 @@ It replaces the line `{colophon-details}` in colophon.md with: the git commit th
 unpacked source archive, which has no git, the commit its SOURCE-INFO.json records: jzreport.build.source_tree), the
 build time (SOURCE_DATE_EPOCH when set, for reproducible builds), the sha256 of every data file, the versions of
 the packages that built the book, and (in HTML) the downloads named after the edition: the data package and the
-book's complete source. The page is re-read on every build.
+book's complete source. The page is re-read on every build (in the live preview, on its first).
 """
 
 from __future__ import annotations
@@ -128,6 +128,12 @@ def _file_names_break_at_underscores(app, pagename, templatename, context, doctr
 
 
 def _always_outdated(app, env, added, changed, removed):
+    """The colophon on every build (its commit and state change without an edit of the page); in the live preview
+    (`make serve`, one Sphinx application for all its rebuilds) only on its first build: a save there should show
+    in under a second."""
+    if app.config.jzreport_preview and getattr(app, "_jzreport_colophon_read", False):
+        return []
+    app._jzreport_colophon_read = True
     return [doc for doc in env.found_docs if doc == "colophon"]
 
 
@@ -136,6 +142,7 @@ def setup(app):
     # a setting that concerns the HTML output, a new time (a new commit) has every page written again (not read
     # again), so a build on top of an earlier commit's gives the files a clean build of this commit gives.
     app.add_config_value("jzreport_build_time", _build_time(), "html", str)
+    app.add_config_value("jzreport_preview", False, "", bool)  # set by jzreport.editing.preview
     app.connect("source-read", _fill)
     app.connect("html-page-context", _file_names_break_at_underscores)
     app.connect("env-get-outdated", _always_outdated)

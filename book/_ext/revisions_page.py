@@ -249,10 +249,13 @@ def digest(found: dict | None) -> str:
 
 
 def _pages_to_write(app, env) -> list[str]:
-    """This page on every build; every page when the comparison changed (its marks moved)."""
+    """This page on every build; every page when the changes it lists changed (the marks beside numbers moved: the
+    other pages show nothing else of the comparison). A data edit that changes no mark writes only the pages it
+    changed, not the whole book (4.8 s of the preview's 13.7 s after a CSV edit)."""
     found = comparison_of(app)
-    if getattr(env, "jzreport_revisions_digest", None) != digest(found):
-        env.jzreport_revisions_digest = digest(found)
+    marks = digest(found["changed"] if found else None)
+    if getattr(env, "jzreport_revisions_digest", None) != marks:
+        env.jzreport_revisions_digest = marks
         return sorted(env.found_docs)
     return [PAGE] if PAGE in env.found_docs else []
 

@@ -103,6 +103,7 @@ def write_sphinx_conf() -> Path:
     )
     config = {key: _absolute(value) if key in _PATH_SETTINGS else value for key, value in config.items()}
     config["nb_execution_cache_path"] = str(build.JB_BUILD_DIR / ".jupyter_cache")
+    config["jzreport_preview"] = True  # (book/_ext/colophon.py: the colophon is not read again on every save)
     config["nitpicky"] = True  # as the full build: every broken reference is reported
     lines = [
         "# Written by jzreport.editing.preview from _config.yml: do not edit.",
