@@ -116,6 +116,7 @@ SEARCHES = [
     ("在校生1700余人", "chapters/01-school-overview.html"),
     ("794", "chapters/03-service-contribution.html"),
     ("2021", "chapters/01-school-overview.html"),
+    ("1700", "chapters/01-school-overview.html"),  # also found inside a sha256 (版本说明): it must wrap on a phone
 ]
 
 
@@ -139,6 +140,8 @@ def test_search_finds_chinese_phrases_and_numbers(browser, site, scheme):
         assert any(link.startswith(expected) for link in links), (query, links)
         marked = page.locator("#book-search-results mark").all_inner_texts()
         assert marked and all(text.lower() == query.lower() for text in marked), (query, marked[:3])
+        width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], (query, "the results page scrolls sideways", width)
         if scheme == "http" and query == "现代学徒制":
             page.screenshot(path=str(ARTIFACTS / "phone-search.png"))
         assert problems == []

@@ -38,10 +38,15 @@ class Display:
         if not self.drawn_from:
             return f"原报告{self.report_number}（{self.section}）"
         if self.report_number:
-            # a space between a number and the Chinese after it, as the book writes them ("据表 2 绘制")
-            space = " " if self.drawn_from[-1:].isascii() else ""
-            return f"原报告{self.report_number}（{self.section}），据{self.drawn_from}{space}绘制"
+            return f"原报告{self.report_number}（{self.section}），据{_between_words(self.drawn_from)}绘制"
         return f"原报告无此图，据原报告{self.drawn_from}（{self.section}）绘制"
+
+
+def _between_words(text: str) -> str:
+    """`text` set between Chinese words, as the book writes numbers and Latin words: a space on each side where it
+    begins or ends with a Latin letter or digit ("据表 2 绘制", "据 7.3 节正文数字绘制")."""
+    latin = [part.isascii() and part.isalnum() for part in (text[:1], text[-1:])]
+    return (" " if latin[0] else "") + text + (" " if latin[1] else "")
 
 
 def _display(package: DataPackage, kind: str, id: str, entry: dict) -> Display:
