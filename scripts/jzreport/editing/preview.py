@@ -5,8 +5,9 @@
 One long-lived process does it all. It keeps one Sphinx application (the book's configuration, as jupyter-book
 computes it: `write_sphinx_conf`) with its environment in memory and builds it again on every save, instead of
 starting `sphinx-build` anew: a prose edit re-reads the edited page and writes the few pages that show it, with
-no start-up (measured on a 2-core VM: median 1.32 s from the save to the new text in the served page, about
-2 s with the former sphinx-autobuild; `scripts/benchmark.py --only-preview`).
+no start-up (measured on a 2-core VM: median 0.64 s from the save to the new text in the served page, about
+2 s with the former sphinx-autobuild; `scripts/benchmark.py --only-preview`). Pages that every build would
+otherwise write again are left alone: the colophon is read on the first build only (book/_ext/colophon.py).
 It serves book/_build/preview/html on 127.0.0.1 (starlette and uvicorn, as sphinx-autobuild does; the open page
 reloads itself when a rebuild is done) and watches, with watchfiles, the book's folder, the data of the edition,
 the shared package and the configuration. Before each rebuild it validates the data files that changed (invalid
