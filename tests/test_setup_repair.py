@@ -164,8 +164,14 @@ def test_interrupted_python_setup_is_repaired_by_the_next_make(tmp_path):
 
 
 def _unpacked(modules: Path) -> int:
-    """The packages npm has unpacked so far (it makes their folders first)."""
-    return len(list(modules.glob("*/package.json"))) + len(list(modules.glob("@*/*/package.json")))
+    """The packages npm has unpacked so far (it makes their folders first). A folder may vanish while it is counted
+    (the Makefile removes an earlier attempt's node_modules before npm starts again; CI once saw @formatjs go
+    mid-count): it is counted again."""
+    while True:
+        try:
+            return len(list(modules.glob("*/package.json"))) + len(list(modules.glob("@*/*/package.json")))
+        except FileNotFoundError:
+            continue
 
 
 def test_interrupted_npm_install_is_redone_by_the_next_make(tmp_path):
