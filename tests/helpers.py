@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import sys
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Self
 
 from bs4 import BeautifulSoup
 
@@ -193,6 +195,27 @@ class Watched:
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+    @classmethod
+    def start(cls, command: list[str], cwd: Path, env: dict[str, str], **options) -> Self:
+        """`command` started in a process group of its own (as a terminal runs it; os.killpg stops it and all it
+        started), its output and errors read together."""
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+            **options,
+        )
+        return cls(process)
+
+    @classmethod
+    def preview(cls, repo: Path, env: dict[str, str], port: int) -> Self:
+        """`make serve`'s process (the live preview) in the copy `repo`, on `port`."""
+        return cls.start([sys.executable, "-m", "jzreport.editing.preview", "--port", str(port)], repo, env)
 
     def _read(self) -> None:
         for line in self.process.stdout:

@@ -107,17 +107,7 @@ def test_the_preview_rebuild_waits_for_a_build(repo):
     env = _environment(repo)
     port = free_port()
     with lock_held_elsewhere(repo) as holder:
-        preview = Watched(
-            subprocess.Popen(
-                [sys.executable, "-m", "jzreport.editing.preview", "--port", str(port)],
-                cwd=repo,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-            )
-        )
+        preview = Watched.preview(repo, env, port)
         try:
             preview.wait_for(
                 lambda: preview.said(f"{WAITING}（pid {holder.pid}，test）"), "the waiting message", 120, 0.1

@@ -17,8 +17,6 @@ import hashlib
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -93,17 +91,8 @@ _SKIPPED = ("JZREPORT_DATA_DIR", "JZREPORT_NOTEBOOK", "JZREPORT_NOTEBOOKS_READY"
 def _start_preview(repo: Path) -> tuple[Watched, str]:
     """`make serve` in the copy (its output collected), and the address of the edited chapter's page."""
     port = free_port()
-    server = Watched(
-        subprocess.Popen(
-            [sys.executable, "-m", "jzreport.editing.preview", "--port", str(port)],
-            cwd=repo,
-            env={**{k: v for k, v in os.environ.items() if k not in _SKIPPED}, "PYTHONPATH": str(repo / "scripts")},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-    )
+    env = {**{k: v for k, v in os.environ.items() if k not in _SKIPPED}, "PYTHONPATH": str(repo / "scripts")}
+    server = Watched.preview(repo, env, port)
     return server, f"http://127.0.0.1:{port}/chapters/08-challenges.html"
 
 

@@ -69,19 +69,9 @@ def _interruptible() -> None:
 class Make(Watched):
     """`make <target>` in the copy, in a process group of its own (as a terminal runs it)."""
 
-    def __init__(self, repo: Path, target: str, env: dict[str, str]):
-        super().__init__(
-            subprocess.Popen(
-                ["make", target],
-                cwd=repo,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                start_new_session=True,
-                preexec_fn=_interruptible,
-            )
-        )
+    @classmethod
+    def run(cls, repo: Path, target: str, env: dict[str, str]) -> Make:
+        return cls.start(["make", target], repo, env, preexec_fn=_interruptible)
 
     def interrupt(self, signum: int) -> int:
         """`signum` to make and everything it started (Ctrl-C in a terminal signals the whole group)."""
@@ -113,7 +103,7 @@ def test_interrupted_python_setup_is_repaired_by_the_next_make(tmp_path):
 
     def interrupted(point: str, signum: int, reached, after: float = 0.0) -> None:
         """Run `make setup` until `reached(make)`, wait `after` seconds more, interrupt it; report what it left."""
-        make = Make(repo, "setup", env)
+        make = Make.run(repo, "setup", env)
         make.wait_for(lambda: reached(make), point)
         time.sleep(after)
         make.interrupt(signum)
@@ -143,7 +133,7 @@ def test_interrupted_python_setup_is_repaired_by_the_next_make(tmp_path):
     interrupted("after jzreport's install, before the stamp", signal.SIGKILL, editable)
 
     # Then two set-ups at once: one waits for the other, and finds the environment made.
-    both = [Make(repo, "setup", env), Make(repo, "setup", env)]
+    both = [Make.run(repo, "setup", env), Make.run(repo, "setup", env)]
     codes = [make.finish(timeout=900) for make in both]
     _progress(started, f"two make setup at once: exit codes {codes}")
     assert codes == [0, 0], "\n---\n".join(make.output for make in both)
@@ -183,7 +173,7 @@ def test_interrupted_npm_install_is_redone_by_the_next_make(tmp_path):
     target = "tests/tools/node_modules/.installed"
     env = _environment(npm_config_prefer_offline="true")
     for signum, count in ((signal.SIGKILL, 20), (signal.SIGINT, 90)):  # of the lock file's 147 packages
-        make = Make(repo, target, env)
+        make = Make.run(repo, target, env)
         make.wait_for(lambda count=count: _unpacked(modules) >= count, f"{count} packages unpacked")
         make.interrupt(signum)
         _progress(
@@ -192,7 +182,7 @@ def test_interrupted_npm_install_is_redone_by_the_next_make(tmp_path):
             f"({time.monotonic() - make.started:.1f} s in); {_unpacked(modules)} left",
         )
         assert not (modules / ".installed").exists()
-    make = Make(repo, target, env)
+    make = Make.run(repo, target, env)
     assert make.finish(timeout=900) == 0, make.output
     _progress(started, "npm ci finished")
     listed = subprocess.run(["npm", "ls", "--prefix", "tests/tools"], cwd=repo, capture_output=True, text=True)
