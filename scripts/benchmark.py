@@ -250,7 +250,7 @@ def measure_pages(lighthouse: bool = True) -> list[dict]:
             rows.append({"page": page_path, "requests": len(sizes), "gzip_bytes": sum(sizes)})
             context.close()
         browser.close()
-    for row in rows[: len(rows) if lighthouse else 0]:
+    for row in rows if lighthouse else []:
         # Lighthouse's simulated phone scales the main-thread work it observes: on this shared 2-core machine one
         # page's total blocking time varied from 22 to 454 ms between runs. Each page is measured LIGHTHOUSE_RUNS
         # times; the run with the median performance score is reported, every run's score and TBT kept.
