@@ -135,16 +135,18 @@ class _CachedSources:
         self.path.write_text(json.dumps(self.stamps, indent=1, sort_keys=True) + "\n")
 
 
-def forget_pages_if_extensions_changed(build_dir: str) -> None:
+def forget_pages_if_extensions_changed(build_dir: str, doctrees: Path | None = None, quiet: bool = False) -> None:
     """A change to the book's Sphinx extensions changes every page without changing any source: drop Sphinx's
-    saved pages (doctrees), before Sphinx starts, so that it reads every page again."""
-    build = Path(build_dir)
-    build.mkdir(parents=True, exist_ok=True)
-    stamp = build / ".extensions-digest"
+    saved pages (`doctrees`, by default the build's under `build_dir`; the live preview has its own), before
+    Sphinx loads them, so that it reads every page again. The extensions' digest is kept beside them."""
+    doctrees = doctrees or Path(build_dir) / ".doctrees"
+    doctrees.parent.mkdir(parents=True, exist_ok=True)
+    stamp = doctrees.parent / ".extensions-digest"
     if not stamp.exists() or stamp.read_text() != extensions_digest():
-        shutil.rmtree(build / ".doctrees", ignore_errors=True)
+        shutil.rmtree(doctrees, ignore_errors=True)
         stamp.write_text(extensions_digest())
-        print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
+        if not quiet:
+            print("==> Sphinx 扩展已改变，所有页面将重新生成 (book extensions changed: every page is rewritten)")
 
 
 def plan(package: DataPackage, build_dir: str) -> list[Path]:

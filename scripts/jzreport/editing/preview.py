@@ -37,7 +37,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
@@ -58,7 +57,6 @@ PREVIEW_DIR = build.BUILD_DIR / "preview"
 CONF_DIR = PREVIEW_DIR / "conf"
 HTML_DIR = PREVIEW_DIR / "html"
 DOCTREES = PREVIEW_DIR / "doctrees"
-EXTENSIONS_STAMP = PREVIEW_DIR / "extensions-digest"  # the book's extensions that wrote DOCTREES
 VALID_DATA_STAMP = PREVIEW_DIR / "valid-data.json"  # data file -> digest of file and entry, last found valid
 REVISIONS = PREVIEW_DIR / "revisions.json"  # the comparison with the last release, for the Sphinx extensions
 LOG = build.LOG_DIR / "preview.log"
@@ -149,17 +147,6 @@ class _Warnings(io.TextIOBase):
         self.log.flush()
 
 
-def _forget_pages_if_extensions_changed() -> None:
-    """Sphinx's saved pages were made by the book's extensions: when those changed, every page is read again."""
-    from jzreport.build import cache
-
-    digest = cache.extensions_digest()
-    if not EXTENSIONS_STAMP.exists() or EXTENSIONS_STAMP.read_text() != digest:
-        shutil.rmtree(DOCTREES, ignore_errors=True)
-        EXTENSIONS_STAMP.parent.mkdir(parents=True, exist_ok=True)
-        EXTENSIONS_STAMP.write_text(digest)
-
-
 class Preview:
     """One Sphinx application, built again on every change; its builds take turns with `make html`."""
 
@@ -180,8 +167,11 @@ class Preview:
         from sphinx.application import Sphinx
         from sphinx.util import console
 
+        from jzreport.build import cache
+
         console.nocolor()
-        _forget_pages_if_extensions_changed()
+        # the preview's own saved pages, made by the book's extensions: all read again when those changed
+        cache.forget_pages_if_extensions_changed(str(PREVIEW_DIR), DOCTREES, quiet=True)
         with contextlib.redirect_stdout(self.log):  # what extensions print as they load (sphinxext-opengraph)
             app = Sphinx(
                 str(paths.BOOK_DIR),
